@@ -1,0 +1,37 @@
+// The kernel registry: run files name a kernel under `kernel: {name: ...}`; this table maps the
+// name to the kernel's factory, which reads (and consumes) the node's parameters. To add a
+// kernel, include its header and add one row.
+#include <algorithm>
+
+#include "kernels/common/kernel.hpp"
+#include "kernels/gemm/gemm_kernel.hpp"
+
+namespace ascendsim::kernels {
+namespace {
+
+struct Entry {
+  const char* name;
+  std::unique_ptr<Kernel> (*make)(const config::ConfigNode& kernel);
+};
+
+const Entry kKernels[] = {
+    {"gemm", make_gemm_kernel},
+};
+
+}  // namespace
+
+std::vector<std::string> kernel_names() {
+  std::vector<std::string> names;
+  for (const Entry& e : kKernels) names.emplace_back(e.name);
+  std::sort(names.begin(), names.end());
+  return names;
+}
+
+std::unique_ptr<Kernel> create_kernel(const config::ConfigNode& kernel_node) {
+  const std::string name = kernel_node.child("name").as_enum(kernel_names());
+  const auto it = std::find_if(std::begin(kKernels), std::end(kKernels),
+                               [&](const Entry& e) { return name == e.name; });
+  return it->make(kernel_node);
+}
+
+}  // namespace ascendsim::kernels

@@ -1,0 +1,264 @@
+// The GEMM's closed-form model (see gemm_model.hpp for the derivation).
+#include "kernels/gemm/gemm_model.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+#include "kernels/gemm/gemm_pipeline.hpp"
+
+namespace ascendsim::kernels {
+namespace {
+
+using config::HardwareConfig;
+using config::MoverConfig;
+
+// The timing formulas of models/units/timing.cpp and models/memory/memory_system.cpp.
+class Formulas {
+ public:
+  Formulas(const GemmPlan& plan, const HardwareConfig& hw)
+      : hw_(hw),
+        in_(plan.params.dtype),
+        out_(plan.params.out_dtype),
+        k0_(plan.k0),
+        read_rate_(std::min(hw.aic.mte2.bytes_per_cycle, hw.aic.port.read_bytes_per_cycle)),
+        write_rate_(std::min(hw.aic.fix.bytes_per_cycle, hw.aic.port.write_bytes_per_cycle)) {}
+
+  double cube(std::uint64_t m, std::uint64_t n, std::uint64_t k) const {
+    return hw_.aic.cube.startup_cycles + double(ceil_div(m, 16) * ceil_div(n, 16) * ceil_div(k, k0_));
+  }
+  double move(const MoverConfig& mover, double bytes) const {
+    return mover.setup_cycles + std::ceil(bytes / mover.bytes_per_cycle);
+  }
+  double in_bytes(std::uint64_t rows, std::uint64_t cols) const {
+    return double(numeric::dtype_bytes(in_, rows * cols));
+  }
+  double out_bytes(std::uint64_t rows, std::uint64_t cols) const {
+    return double(numeric::dtype_bytes(out_, rows * cols));
+  }
+  // One MTE2 load that hits L2 (first-touch misses are counted apart).
+  double read(double bytes, bool remote) const {
+    return hw_.aic.mte2.setup_cycles + std::ceil(bytes / read_rate_) + hw_.l2.hit_latency_cycles +
+           (remote ? hw_.die_link.latency_cycles : 0);
+  }
+  // One FIX write to GM; `fetch`: partial lines are read from HBM first (write-allocate).
+  double write(double bytes, bool remote, bool fetch) const {
+    return hw_.aic.fix.setup_cycles + std::ceil(bytes / write_rate_) + hw_.l2.hit_latency_cycles +
+           (remote ? hw_.die_link.latency_cycles : 0) + (fetch ? hw_.hbm.latency_cycles : 0);
+  }
+  bool port_bound_reads() const { return hw_.aic.port.read_bytes_per_cycle < hw_.aic.mte2.bytes_per_cycle; }
+
+ private:
+  static std::uint64_t ceil_div(std::uint64_t a, std::uint64_t b) { return (a + b - 1) / b; }
+  const HardwareConfig& hw_;
+  numeric::DType in_, out_;
+  std::uint32_t k0_;
+  double read_rate_, write_rate_;
+};
+
+// Does a C tile write cover whole L2 lines (then it allocates without fetching)?
+bool writes_whole_lines(const GemmPlan& plan, const HardwareConfig& hw, const OutputTile& t) {
+  const std::uint64_t line = hw.l2.line_bytes;
+  const auto bytes = [&](std::uint64_t e) { return numeric::dtype_bytes(plan.params.out_dtype, e); };
+  return bytes(plan.n_pad) % line == 0 && bytes(t.col0) % line == 0 && bytes(t.cols) % line == 0;
+}
+
+// Time of the L0 steps of one chunk through MTE1 then M (two-stage pipeline, ping-pong L0,
+// each hand-off visible flag_latency after its set).
+double split_and_compute(const Formulas& f, const GemmPlan& plan, const HardwareConfig& hw,
+                         const OutputTile& t, const KChunk& ch) {
+  const double flag = hw.core.flag_latency_cycles;
+  double mte1_done = 0, m_done = 0;
+  for (std::uint32_t depth : plan.steps(ch)) {
+    mte1_done += f.move(hw.aic.mte1_l0a, f.in_bytes(t.rows, depth)) +
+                 f.move(hw.aic.mte1_l0b, f.in_bytes(depth, t.cols));
+    m_done = std::max(m_done, mte1_done + flag) + f.cube(t.rows, t.cols, depth);
+  }
+  return m_done;
+}
+
+struct Stage {
+  const char* name;
+  double sum;
+};
+
+}  // namespace
+
+GemmTileCost gemm_tile_cost(const GemmPlan& plan, const HardwareConfig& hw, const OutputTile& t,
+                            std::uint32_t die) {
+  const Formulas f(plan, hw);
+  const bool remote = die != 0;
+  GemmTileCost c;
+  for (const KChunk& ch : plan.chunks) {
+    c.mte2 += f.read(f.in_bytes(t.rows, ch.depth), remote) + f.read(f.in_bytes(ch.depth, t.cols), remote);
+    const std::vector<std::uint32_t> steps = plan.steps(ch);
+    for (std::uint32_t depth : steps) {
+      c.mte1 += f.move(hw.aic.mte1_l0a, f.in_bytes(t.rows, depth)) +
+                f.move(hw.aic.mte1_l0b, f.in_bytes(depth, t.cols));
+      c.cube += f.cube(t.rows, t.cols, depth);
+    }
+  }
+  c.fixpipe = f.write(f.out_bytes(t.rows, t.cols), remote, !writes_whole_lines(plan, hw, t));
+  c.scalar_issue = double(gemm_tile_instruction_count(plan)) * hw.core.issue_cycles;
+  return c;
+}
+
+namespace {
+
+// One core on its own: pipeline fill + steady tiles + first-touch latency + drain.
+struct CoreTiming {
+  double cycles = 0;
+  const char* bound = "";
+  double read_bytes = 0, write_bytes = 0;
+  Json detail;
+};
+
+CoreTiming time_core(const Formulas& f, const GemmPlan& plan, const HardwareConfig& hw,
+                     std::size_t c, double first_touch_loads) {
+  CoreTiming out;
+  const std::vector<std::uint64_t> tiles = plan.tiles_of(c);
+  if (tiles.empty()) return out;
+  const std::uint32_t die = plan.cores[c].die;
+  const bool single_l0c = plan.layout.l0c_buffers == 1;
+  const double flag = hw.core.flag_latency_cycles;  // each set -> wait hand-off
+  Stage cube{"cube", 0}, mte2{f.port_bound_reads() ? "mte2_port" : "mte2", 0}, mte1{"mte1", 0},
+      fix{"fixpipe", 0}, issue{"scalar_issue", 0};
+  double steady = 0, exposed = 0;
+  for (std::uint64_t t : tiles) {
+    const OutputTile o = plan.output_tile(t);
+    const GemmTileCost tc = gemm_tile_cost(plan, hw, o, die);
+    // One accumulator: M hands the tile to FIX and waits for it back (two flag hand-offs).
+    const double fix_in_m = single_l0c ? tc.fixpipe + 2 * flag : 0;
+    const double m_stage = tc.cube + fix_in_m;
+    exposed += fix_in_m;
+    cube.sum += m_stage;
+    mte2.sum += tc.mte2;
+    mte1.sum += tc.mte1;
+    fix.sum += tc.fixpipe;
+    issue.sum += tc.scalar_issue;
+    steady += std::max({m_stage, tc.mte2, tc.mte1, tc.fixpipe, tc.scalar_issue});
+    for (const KChunk& ch : plan.chunks) out.read_bytes += f.in_bytes(o.rows, ch.depth) + f.in_bytes(ch.depth, o.cols);
+    out.write_bytes += f.out_bytes(o.rows, o.cols);
+  }
+  const Stage* top = &cube;
+  for (const Stage* s : {&mte2, &mte1, &fix, &issue})
+    if (s->sum > top->sum) top = s;
+
+  // Fill: the work ahead of the bounding pipe's first instruction; drain: the work after its
+  // last one. The first load issues after the initial flag sets, a wait and itself.
+  const OutputTile first = plan.output_tile(tiles.front()), last = plan.output_tile(tiles.back());
+  const bool remote = die != 0;
+  const KChunk& ch0 = plan.chunks.front();
+  const std::uint32_t step0 = plan.steps(ch0).front();
+  const double first_load = f.read(f.in_bytes(first.rows, ch0.depth), remote) +
+                            f.read(f.in_bytes(ch0.depth, first.cols), remote);
+  const double first_split = f.move(hw.aic.mte1_l0a, f.in_bytes(first.rows, step0)) +
+                             f.move(hw.aic.mte1_l0b, f.in_bytes(step0, first.cols));
+  const double last_fix = gemm_tile_cost(plan, hw, last, die).fixpipe;
+  const std::uint32_t last_step = plan.steps(plan.chunks.back()).back();
+  double fill = (2 * 2 + plan.layout.l0c_buffers + 2) * double(hw.core.issue_cycles), drain = 0;
+  if (top == &mte2 || top == &issue) {
+    drain = flag + split_and_compute(f, plan, hw, last, plan.chunks.back()) + flag + last_fix;
+  } else if (top == &mte1) {
+    fill += first_load + flag;
+    drain = flag + f.cube(last.rows, last.cols, last_step) + flag + last_fix;
+  } else if (top == &cube) {
+    fill += first_load + flag + first_split + flag;
+    drain = single_l0c ? 0 : flag + last_fix;
+  } else {  // fixpipe
+    fill += first_load + first_split + gemm_tile_cost(plan, hw, first, die).cube + 3 * flag;
+  }
+  const double miss_latency = hw.hbm.latency_cycles * first_touch_loads;
+  out.cycles = fill + steady + miss_latency + drain;
+  out.bound = top->name;
+  out.detail = Json{{"busiest_core", isa::core_name(plan.cores[c])},
+                    {"tiles_on_busiest_core", tiles.size()},
+                    {"cube_cycles", cube.sum - exposed},
+                    {"mte2_cycles", mte2.sum},
+                    {"mte1_cycles", mte1.sum},
+                    {"fixpipe_cycles", fix.sum},
+                    {"fixpipe_exposed_cycles", exposed},
+                    {"scalar_issue_cycles", issue.sum},
+                    {"steady_cycles", steady},
+                    {"first_touch_latency_cycles", miss_latency},
+                    {"fill_cycles", fill},
+                    {"drain_cycles", drain},
+                    {"core_cycles", out.cycles}};
+  return out;
+}
+
+}  // namespace
+
+ModelPrediction gemm_model(const GemmPlan& plan, const HardwareConfig& hw) {
+  const Formulas f(plan, hw);
+  const double a_bytes = f.in_bytes(plan.m_pad, plan.k_pad), b_bytes = f.in_bytes(plan.k_pad, plan.n_pad);
+  const double c_bytes = f.out_bytes(plan.m_pad, plan.n_pad);
+  // A and B are re-read all run long, C is written once: under LRU the inputs stay in L2 when
+  // they fit, and C lines beyond the space left are evicted (written back) during the run.
+  const double l2_bytes = double(hw.l2.bytes);
+  const bool fits_l2 = a_bytes + b_bytes <= l2_bytes;
+  const double c_evicted = std::max(0.0, a_bytes + b_bytes + c_bytes - l2_bytes);
+  const std::vector<double> first_touch = gemm_first_touch_loads(plan, fits_l2);
+
+  ModelPrediction best;
+  std::vector<CoreTiming> cores;
+  for (std::size_t c = 0; c < plan.cores.size(); ++c) {
+    cores.push_back(time_core(f, plan, hw, c, first_touch[c]));
+    if (cores.back().cycles <= best.cycles) continue;
+    best.cycles = cores.back().cycles;
+    best.bound = cores.back().bound;
+    best.detail = cores.back().detail;
+  }
+
+  // Shared bandwidth of die 0, which holds the tensors: L2 reads and writes, HBM (A and B once,
+  // plus C lines evicted during the run) and the link from every other die. Each core asks for
+  // its bytes at no more than its own pace (bytes / its time alone).
+  double read_total = 0;
+  for (const CoreTiming& c : cores) read_total += c.read_bytes;
+  const double hbm_timed = fits_l2 ? a_bytes + b_bytes + c_evicted : read_total + c_bytes;
+  struct Shared {
+    const char* name;
+    const char* key;
+    double rate;
+    std::vector<double> bytes;
+  };
+  std::vector<Shared> shared{{"l2", "l2_read", hw.l2.read_bytes_per_cycle, {}},
+                             {"l2", "l2_write", hw.l2.write_bytes_per_cycle, {}},
+                             {"hbm", "hbm", hw.hbm.bytes_per_cycle, {}},
+                             {"die_link", "die_link", hw.die_link.bytes_per_cycle, {}}};
+  std::vector<double> caps;
+  for (std::size_t c = 0; c < cores.size(); ++c) {
+    const CoreTiming& t = cores[c];
+    const bool remote = plan.cores[c].die != 0;
+    shared[0].bytes.push_back(t.read_bytes);
+    shared[1].bytes.push_back(t.write_bytes);
+    shared[2].bytes.push_back(read_total > 0 ? hbm_timed * t.read_bytes / read_total : 0.0);
+    shared[3].bytes.push_back(remote ? t.read_bytes + t.write_bytes : 0.0);
+    caps.push_back(t.cycles > 0 ? 1.0 / t.cycles : 0.0);  // times bytes below
+  }
+  for (Shared& s : shared) {
+    double total = 0;
+    std::vector<double> cap(caps.size());
+    for (std::size_t c = 0; c < caps.size(); ++c) {
+      total += s.bytes[c];
+      cap[c] = s.bytes[c] * caps[c];
+    }
+    const bool present = s.rate > 0 && total > 0;
+    const double alone = present ? total / s.rate : 0.0;
+    const double completion = present ? shared_completion_cycles(s.bytes, cap, s.rate) : 0.0;
+    best.detail[std::string(s.key) + "_cycles"] = alone;
+    best.detail[std::string(s.key) + "_shared_completion_cycles"] = completion;
+    if (completion > best.cycles * (1 + 1e-9)) {
+      best.cycles = completion;
+      best.bound = s.name;
+    }
+  }
+  best.detail["hbm_bytes_note"] =
+      fits_l2 ? "A and B are read from HBM once (they fit in L2); C reaches HBM as dirty L2 "
+                "lines, evicted during the run where A + B + C exceed L2 (timed) and flushed at "
+                "the end of the run otherwise (not timed)"
+              : "A and B exceed L2: every load is counted as an HBM read (upper bound)";
+  best.hbm_bytes = fits_l2 ? a_bytes + b_bytes + c_bytes : read_total + c_bytes;
+  return best;
+}
+
+}  // namespace ascendsim::kernels

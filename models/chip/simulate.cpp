@@ -1,0 +1,91 @@
+#include "models/chip/simulate.hpp"
+
+#include <algorithm>
+
+#include "models/chip/chip.hpp"
+#include "sim/isa/sim_error.hpp"
+#include "sim/isa/validate.hpp"
+
+namespace ascendsim::models {
+
+namespace {
+std::vector<config::CorePortConfig> ports_for(const isa::Program& program,
+                                              const config::HardwareConfig& hw) {
+  std::vector<config::CorePortConfig> ports;
+  for (const auto& cp : program.cores)
+    ports.push_back(cp.core.kind == isa::CoreKind::AIC ? hw.aic.port : hw.aiv.port);
+  return ports;
+}
+}  // namespace
+
+struct ChipSimulation::Impl {
+  Impl(isa::Program& program, const config::HardwareConfig& hw, const SimOptions& options)
+      : memory(hw, ports_for(program, hw)),
+        gm(program.tensors),
+        ctx{hw,           ClockDomain(hw.clock_hz), memory, gm, options.functional,
+            result.stats, result.timeline, options.completed_instructions, {}, {}, {}} {
+    result.timeline.enabled = options.timeline;
+    result.stats.cores.resize(program.cores.size());
+    for (std::size_t i = 0; i < program.cores.size(); ++i)
+      result.stats.cores[i].core = program.cores[i].core;
+    chip = std::make_unique<Chip>("chip", ctx, program, result.stats.cores);
+  }
+  SimResult result;
+  MemorySystem memory;
+  GlobalMemory gm;
+  ChipContext ctx;
+  std::unique_ptr<Chip> chip;
+};
+
+ChipSimulation::ChipSimulation(isa::Program& program, const config::HardwareConfig& hw,
+                               const SimOptions& options) {
+  isa::validate_program(program, hw);
+  sc_core::sc_set_time_resolution(1, sc_core::SC_PS);
+  impl_ = std::make_unique<Impl>(program, hw, options);
+}
+
+ChipSimulation::~ChipSimulation() = default;
+
+void ChipSimulation::run_until(std::uint64_t cycle) {
+  // sc_start(T) stops before the events at T; every event sits on a cycle boundary, so running
+  // one picosecond past the boundary completes all of them (and no later one).
+  const sc_core::sc_time target =
+      impl_->ctx.clock.cycles(cycle) + sc_core::sc_time::from_value(1);
+  if (target > sc_core::sc_time_stamp()) sc_core::sc_start(target - sc_core::sc_time_stamp());
+  if (impl_->ctx.error) throw isa::SimulationError(*impl_->ctx.error);
+}
+
+std::uint64_t ChipSimulation::now_cycle() const { return impl_->ctx.clock.now(); }
+
+std::uint64_t ChipSimulation::completed(const isa::CoreId& core, isa::Pipe pipe) const {
+  for (const auto& c : impl_->result.stats.cores)
+    if (c.core == core) return c.pipes[int(pipe)].instructions;
+  return 0;
+}
+
+SimResult ChipSimulation::finish() {
+  ChipContext& ctx = impl_->ctx;
+  // After run_until() everything may already be done; sc_start() with nothing to do warns.
+  if (sc_core::sc_pending_activity() || sc_core::sc_time_stamp() == sc_core::SC_ZERO_TIME)
+    sc_core::sc_start();
+  if (ctx.error) throw isa::SimulationError(*ctx.error);
+  report::Stats& stats = impl_->result.stats;
+  for (const auto& c : stats.cores) stats.cycles = std::max(stats.cycles, c.end_cycle);
+  const auto blocked = impl_->chip->blocked();
+  if (!blocked.empty()) {
+    std::string msg = "deadlock at cycle " + std::to_string(ctx.clock.now()) +
+                      ": no pipe can make progress";
+    for (const auto& line : blocked) msg += "\n  " + line;
+    throw isa::SimulationError(msg);
+  }
+  impl_->memory.finish();
+  stats.dies = impl_->memory.stats();
+  return std::move(impl_->result);
+}
+
+SimResult simulate(isa::Program& program, const config::HardwareConfig& hw,
+                   const SimOptions& options) {
+  return ChipSimulation(program, hw, options).finish();
+}
+
+}  // namespace ascendsim::models

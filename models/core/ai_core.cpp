@@ -1,0 +1,157 @@
+#include "models/core/ai_core.hpp"
+
+#include "models/chip/cross_core_hub.hpp"
+
+namespace ascendsim::models {
+
+using isa::Opcode;
+using isa::Pipe;
+using report::StallCause;
+
+AiCore::AiCore(const sc_core::sc_module_name& name, ChipContext& ctx,
+               const isa::CoreProgram& program, report::CoreStats& stats,
+               std::size_t memory_port)
+    : sc_module(name),
+      ctx_(ctx),
+      program_(program),
+      stats_(stats),
+      port_(memory_port),
+      flags_(std::size_t(isa::kPipeCount) * isa::kPipeCount * ctx.hw.core.event_ids),
+      cross_flags_(ctx.hw.sync.max_flag_id + 1) {
+  if (ctx.functional) {
+    for (int b = 1; b < isa::kBufferCount; ++b) {
+      const auto bytes = ctx.hw.buffer_bytes(id().kind, static_cast<isa::Buffer>(b));
+      local_[b].assign(bytes, 0);
+    }
+  }
+  SC_THREAD(scalar_thread);
+  for (int p = 1; p < isa::kPipeCount; ++p) {
+    const Pipe pipe = static_cast<Pipe>(p);
+    const std::string thread = std::string(isa::pipe_name(pipe));
+    sc_core::sc_spawn([this, pipe] { pipe_thread(pipe); }, thread.c_str());
+  }
+}
+
+CountingFlag& AiCore::flag(Pipe src, Pipe dst, std::uint8_t id) {
+  const std::size_t ids = ctx_.hw.core.event_ids;
+  return flags_[(std::size_t(src) * isa::kPipeCount + std::size_t(dst)) * ids + id];
+}
+
+std::string AiCore::where(std::uint64_t index) const {
+  return isa::core_name(id()) + " instruction " + std::to_string(index) + " (" +
+         std::string(isa::opcode_name(program_.instructions[index].op)) + ")";
+}
+
+void AiCore::scalar_thread() {
+  const auto& instrs = program_.instructions;
+  auto& scalar = stats_.pipes[int(Pipe::S)];
+  for (std::uint64_t i = 0; i < instrs.size(); ++i) {
+    const isa::Instruction& ins = instrs[i];
+    wait_cycles(ctx_.hw.core.issue_cycles);
+    if (ctx_.error) return;
+    if (ins.pipe == Pipe::S || ins.op == Opcode::pipe_barrier) {
+      pipes_[int(Pipe::S)].current = i;
+      run_sync(Pipe::S, ins, i);
+      if (ctx_.error) return;
+      ++scalar.instructions;
+      issued_ = i + 1;
+      continue;
+    }
+    PipeState& st = pipes_[int(ins.pipe)];
+    if (st.queue.size() >= ctx_.hw.core.queue_depth) {
+      const std::uint64_t t0 = ctx_.clock.now();
+      scalar_waiting_ = Wait::queue_full;
+      while (st.queue.size() >= ctx_.hw.core.queue_depth) wait(st.popped);
+      scalar_waiting_ = Wait::none;
+      scalar.stall_cycles[int(StallCause::queue_full)] += ctx_.clock.now() - t0;
+    }
+    st.queue.push_back(i);
+    ++st.issued;
+    issued_ = i + 1;
+    st.pushed.notify();
+  }
+  stats_.end_cycle = std::max(stats_.end_cycle, ctx_.clock.now());
+}
+
+void AiCore::wait_counting(PipeState& st, CountingFlag& f, sc_core::sc_event& ev, Pipe p,
+                           StallCause cause) {
+  const std::uint64_t t0 = ctx_.clock.now();
+  st.waiting = cause == StallCause::cross_core ? Wait::cross_core : Wait::flag;
+  for (;;) {
+    const std::uint64_t now = ctx_.clock.now();
+    if (!f.empty() && f.front().visible_cycle <= now) break;
+    if (f.empty()) wait(ev);
+    else wait(ctx_.clock.cycles(f.front().visible_cycle - now));
+  }
+  st.waiting = Wait::none;
+  const FlagArrival a = f.take();
+  const std::uint64_t now = ctx_.clock.now();
+  stats_.pipes[int(p)].stall_cycles[int(cause)] += now - t0;
+  if (ctx_.timeline.enabled)
+    ctx_.timeline.flows.push_back({a.from_core, a.from_pipe, a.set_cycle, id(), p, now,
+                                   cause == StallCause::cross_core});
+}
+
+void AiCore::run_sync(Pipe p, const isa::Instruction& ins, std::uint64_t index) {
+  PipeState& st = pipes_[int(p)];
+  const std::uint64_t now = ctx_.clock.now();
+  switch (ins.op) {
+    case Opcode::set_flag: {
+      CountingFlag& f = flag(ins.pipe, ins.peer, ins.event_id);
+      f.set({now + ctx_.hw.core.flag_latency_cycles, id(), p, now});
+      pipes_[int(ins.peer)].flag_set.notify(ctx_.clock.cycles(ctx_.hw.core.flag_latency_cycles));
+      break;
+    }
+    case Opcode::wait_flag:
+      wait_counting(st, flag(ins.peer, ins.pipe, ins.event_id), st.flag_set, p,
+                    report::flag_stall_from(ins.peer));
+      break;
+    case Opcode::cross_core_set: {
+      const std::string err = cross_core_set(ctx_, id(), p, ins.mode, ins.event_id, now);
+      if (!err.empty()) ctx_.fail(where(index) + ": " + err);
+      break;
+    }
+    case Opcode::cross_core_wait:
+      wait_counting(st, cross_flags_[ins.event_id], cross_flag_set_, p, StallCause::cross_core);
+      break;
+    case Opcode::pipe_barrier: {
+      const std::uint64_t t0 = now;
+      scalar_waiting_ = Wait::barrier;
+      for (int q = 1; q < isa::kPipeCount; ++q) {
+        if (ins.peer != Pipe::ALL && int(ins.peer) != q) continue;
+        while (pipes_[q].done < pipes_[q].issued) wait(pipes_[q].completed);
+      }
+      scalar_waiting_ = Wait::none;
+      stats_.pipes[int(Pipe::S)].stall_cycles[int(StallCause::barrier)] += ctx_.clock.now() - t0;
+      break;
+    }
+    case Opcode::nop:
+      wait_cycles(ins.cycles);
+      stats_.pipes[int(p)].busy_cycles += ins.cycles;
+      break;
+    default:
+      ctx_.fail(where(index) + ": not an instruction the " + std::string(isa::pipe_name(p)) +
+                " pipe can run");
+  }
+}
+
+void AiCore::deliver_cross_core(std::uint8_t flag_id, const FlagArrival& a) {
+  CountingFlag& f = cross_flags_[flag_id];
+  if (f.pending() >= ctx_.hw.sync.max_counter) {
+    ctx_.fail(isa::core_name(id()) + ": cross-core flag " + std::to_string(flag_id) +
+              " set more than " + std::to_string(ctx_.hw.sync.max_counter) +
+              " times without a wait (hardware counter limit)");
+    return;
+  }
+  f.set(a);
+  cross_flag_set_.notify(ctx_.clock.cycles(a.visible_cycle - ctx_.clock.now()));
+}
+
+bool AiCore::finished() const {
+  if (issued_ < program_.instructions.size()) return false;
+  for (const auto& st : pipes_)
+    if (st.done < st.issued) return false;
+  return true;
+}
+
+}  // namespace ascendsim::models

@@ -1,0 +1,76 @@
+#pragma once
+// One AI core (an AIC or an AIV): a scalar unit that issues the core's program in order, one
+// instruction per `issue_cycles`, into per-pipe in-order queues of `queue_depth` entries; and
+// one SystemC thread per pipe that executes its queue head when that head's waits are met,
+// with one wait() per instruction for its duration. S-pipe instructions (and pipe_barrier) run
+// in the scalar unit itself, so a wait on S blocks issue.
+//
+// Abstracted away: instruction fetch (ICache), scalar address arithmetic (a kernel's scalar
+// work is folded into issue_cycles), and dual issue.
+#include <array>
+#include <cstdint>
+#include <deque>
+#include <string>
+#include <vector>
+
+#include "models/chip/chip_context.hpp"
+#include "models/core/counting_flag.hpp"
+#include "models/core/systemc.hpp"
+#include "models/units/functional.hpp"
+#include "sim/isa/program.hpp"
+
+namespace ascendsim::models {
+
+class AiCore : public sc_core::sc_module {
+ public:
+  SC_HAS_PROCESS(AiCore);
+  AiCore(const sc_core::sc_module_name& name, ChipContext& ctx, const isa::CoreProgram& program,
+         report::CoreStats& stats, std::size_t memory_port);
+
+  const isa::CoreId& id() const { return program_.core; }
+  bool finished() const;
+  // For a deadlock report: what each unfinished pipe (and the scalar unit) is waiting for.
+  std::vector<std::string> blocked() const;
+  // Cross-core flag counter `flag_id` of this core gets an increment visible at `a.visible_cycle`.
+  void deliver_cross_core(std::uint8_t flag_id, const FlagArrival& a);
+
+ private:
+  enum class Wait : std::uint8_t { none, queue_full, barrier, flag, cross_core };
+  struct PipeState {
+    std::deque<std::uint64_t> queue;  // instruction indices
+    sc_core::sc_event pushed, popped, completed, flag_set;
+    std::uint64_t issued = 0, done = 0;
+    std::uint64_t current = 0;        // index at the head / being executed
+    Wait waiting = Wait::none;
+  };
+
+  void scalar_thread();
+  void pipe_thread(isa::Pipe p);
+  // Runs a sync instruction on pipe p (S for the scalar unit); false if the run was stopped.
+  void run_sync(isa::Pipe p, const isa::Instruction& ins, std::uint64_t index);
+  void wait_counting(PipeState& st, CountingFlag& flag, sc_core::sc_event& ev, isa::Pipe p,
+                     report::StallCause cause);
+  void execute(isa::Pipe p, const isa::Instruction& ins, std::uint64_t index);
+  std::uint64_t transfer(const isa::Instruction& ins, std::uint64_t& unloaded);
+  void apply(const isa::Instruction& ins, std::uint64_t index, isa::Pipe p);
+  ResolvedTile resolve(const isa::TileView& v, const isa::Instruction& ins, std::uint64_t index);
+  CountingFlag& flag(isa::Pipe src, isa::Pipe dst, std::uint8_t id);
+  void record_span(isa::Pipe p, const isa::Instruction& ins, std::uint64_t index,
+                   std::uint64_t start, std::uint64_t bytes);
+  std::string where(std::uint64_t index) const;
+  void wait_cycles(std::uint64_t n) { if (n) wait(ctx_.clock.cycles(n)); }
+
+  ChipContext& ctx_;
+  const isa::CoreProgram& program_;
+  report::CoreStats& stats_;
+  std::size_t port_;
+  std::array<PipeState, isa::kPipeCount> pipes_;
+  std::vector<CountingFlag> flags_;           // [src][dst][event id]
+  std::vector<CountingFlag> cross_flags_;     // [flag id]
+  sc_core::sc_event cross_flag_set_;
+  std::uint64_t issued_ = 0;                  // scalar unit: instructions issued so far
+  Wait scalar_waiting_ = Wait::none;
+  std::array<std::vector<std::uint8_t>, isa::kBufferCount> local_;  // on-chip buffer bytes
+};
+
+}  // namespace ascendsim::models

@@ -1,0 +1,178 @@
+// The pipe threads of AiCore: take the queue head, honour its waits, hold the pipe for the
+// instruction's duration with one wait(), then apply the data effect and count it.
+#include <algorithm>
+
+#include "models/core/ai_core.hpp"
+#include "models/units/timing.hpp"
+#include "sim/isa/sim_error.hpp"
+
+namespace ascendsim::models {
+
+using isa::Buffer;
+using isa::Opcode;
+using isa::Pipe;
+using report::StallCause;
+
+void AiCore::pipe_thread(Pipe p) {
+  PipeState& st = pipes_[int(p)];
+  for (;;) {
+    while (st.queue.empty()) wait(st.pushed);
+    const std::uint64_t index = st.queue.front();
+    st.current = index;
+    const isa::Instruction& ins = program_.instructions[index];
+    if (isa::is_sync_op(ins.op) || ins.op == Opcode::nop) {
+      // A wait holds its queue entry until released; everything else leaves on start.
+      run_sync(p, ins, index);
+      st.queue.pop_front();
+      st.popped.notify();
+    } else {
+      st.queue.pop_front();
+      st.popped.notify();
+      execute(p, ins, index);
+    }
+    if (ctx_.error) return;
+    ++st.done;
+    ++stats_.pipes[int(p)].instructions;
+    if (ctx_.progress) ctx_.progress->fetch_add(1, std::memory_order_relaxed);
+    stats_.end_cycle = std::max(stats_.end_cycle, ctx_.clock.now());
+    st.completed.notify();
+  }
+}
+
+void AiCore::execute(Pipe p, const isa::Instruction& ins, std::uint64_t index) {
+  report::PipeStats& ps = stats_.pipes[int(p)];
+  const std::uint64_t start = ctx_.clock.now();
+  std::uint64_t unloaded = 0, bytes = 0;
+  if (ins.op == Opcode::mmad) {
+    const std::uint32_t m = ins.src0.rows, k = ins.src0.cols, n = ins.src1.cols;
+    unloaded = cube_cycles(ctx_.hw, m, n, k, ins.src0.dtype);
+    wait_cycles(unloaded);
+    stats_.cube_flops[ins.src0.dtype] += 2ull * m * n * k;
+  } else if (isa::is_vector_op(ins.op)) {
+    unloaded = vector_cycles(ctx_.hw, ins);
+    wait_cycles(unloaded);
+    stats_.vector_repeats += vector_repeats(ctx_.hw, ins);
+    stats_.vector_elements[ins.dst.dtype] += ins.dst.elements();
+  } else {  // copy / fixpipe
+    bytes = ins.dst.bytes();
+    const std::uint64_t end = transfer(ins, unloaded);
+    wait_cycles(end - start);
+    ps.bytes_read += ins.src0.bytes();
+    ps.bytes_written += bytes;
+  }
+  const std::uint64_t took = ctx_.clock.now() - start;
+  ps.busy_cycles += unloaded;
+  ps.stall_cycles[int(StallCause::memory)] += took - std::min(took, unloaded);
+  if (ps.instructions == 0) ps.first_start_cycle = start;
+  ps.last_end_cycle = ctx_.clock.now();
+  if (ctx_.timeline.enabled) record_span(p, ins, index, start, bytes);
+  if (ctx_.functional) apply(ins, index, p);
+}
+
+std::uint64_t AiCore::transfer(const isa::Instruction& ins, std::uint64_t& unloaded) {
+  const config::MoverConfig& mover = mover_for(ctx_.hw, ins);
+  const isa::TileView* gm = ins.dst.buffer == Buffer::GM   ? &ins.dst
+                            : ins.src0.buffer == Buffer::GM ? &ins.src0
+                                                            : nullptr;
+  const std::uint64_t now = ctx_.clock.now();
+  if (!gm) {
+    unloaded = move_cycles(mover, ins.dst.bytes());
+    return now + unloaded;
+  }
+  GmRange range;
+  range.address = gm->offset;
+  range.rows = gm->rows;
+  range.row_bytes = numeric::dtype_bytes(gm->dtype, gm->cols);
+  range.stride_bytes = numeric::dtype_bytes(gm->dtype, gm->stride());
+  const GmOp op = gm == &ins.src0                    ? GmOp::read
+                  : ins.has(isa::flag::atomic_add) ? GmOp::atomic_add
+                                                   : GmOp::write;
+  const TransferTiming t = ctx_.memory.access(port_, id().die, now, range, op,
+                                              mover.setup_cycles, mover.bytes_per_cycle);
+  unloaded = t.unloaded_cycles;
+  return t.end_cycle;
+}
+
+ResolvedTile AiCore::resolve(const isa::TileView& v, const isa::Instruction& ins,
+                             std::uint64_t index) {
+  (void)ins;
+  ResolvedTile r;
+  r.view = v;
+  if (!v.valid()) return r;
+  if (v.buffer == Buffer::GM) {
+    r.data = ctx_.gm.resolve(v.offset, v.span_bytes());
+  } else {
+    auto& bytes = local_[int(v.buffer)];
+    if (v.offset + v.span_bytes() <= bytes.size()) r.data = bytes.data() + v.offset;
+  }
+  if (!r.data)
+    throw isa::SimulationError(where(index) + ": " + std::string(isa::buffer_name(v.buffer)) +
+                               " bytes [" + std::to_string(v.offset) + ", " +
+                               std::to_string(v.offset + v.span_bytes()) +
+                               ") are outside every allocation");
+  return r;
+}
+
+void AiCore::apply(const isa::Instruction& ins, std::uint64_t index, Pipe p) {
+  numeric::NumericEvents ev;
+  try {
+    Operands ops{resolve(ins.dst, ins, index), resolve(ins.src0, ins, index),
+                 resolve(ins.src1, ins, index), resolve(ins.src2, ins, index)};
+    execute_functional(ins, ops, ev);
+  } catch (const isa::SimulationError& e) {
+    const std::string msg = e.what();
+    ctx_.fail(msg.rfind(isa::core_name(id()), 0) == 0 ? msg : where(index) + ": " + msg);
+    return;
+  }
+  if (!ev.any()) return;
+  stats_.pipes[int(p)].numeric += ev;
+  ctx_.stats.numeric_by_instruction[std::string(isa::pipe_name(p)) + "." +
+                                    std::string(isa::opcode_name(ins.op))] += ev;
+  report::FirstNumericEvent& first = ctx_.stats.first_numeric_event;
+  if (!first.seen) {
+    first.seen = true;
+    first.core = id();
+    first.instruction_index = index;
+    first.cycle = ctx_.clock.now();
+    const char* kind = ev.overflow ? "overflow" : ev.nan ? "NaN" : ev.saturation ? "saturation"
+                                                                                : "underflow";
+    first.what = std::string(kind) + " in " + std::string(isa::opcode_name(ins.op)) + " (" +
+                 std::string(numeric::dtype_name(ins.dst.dtype)) + ")";
+  }
+}
+
+void AiCore::record_span(Pipe p, const isa::Instruction& ins, std::uint64_t index,
+                         std::uint64_t start, std::uint64_t bytes) {
+  ctx_.timeline.spans.push_back({id(), p, ins.op, index, start, ctx_.clock.now(), bytes});
+}
+
+std::vector<std::string> AiCore::blocked() const {
+  std::vector<std::string> out;
+  const std::string core = isa::core_name(id());
+  auto describe = [&](Pipe p, std::uint64_t index, const char* state) {
+    const isa::Instruction& ins = program_.instructions[index];
+    std::string s = core + "." + std::string(isa::pipe_name(p)) + " at instruction " +
+                    std::to_string(index) + " (" + std::string(isa::opcode_name(ins.op)) + "): ";
+    if (ins.op == Opcode::wait_flag)
+      s += "waiting for flag " + std::string(isa::pipe_name(ins.peer)) + "->" +
+           std::string(isa::pipe_name(ins.pipe)) + " event " + std::to_string(ins.event_id);
+    else if (ins.op == Opcode::cross_core_wait)
+      s += "waiting for cross-core flag " + std::to_string(ins.event_id);
+    else
+      s += state;
+    out.push_back(s);
+  };
+  if (issued_ < program_.instructions.size()) {
+    const char* state = scalar_waiting_ == Wait::queue_full ? "issue blocked: queue full"
+                        : scalar_waiting_ == Wait::barrier  ? "waiting at pipe_barrier"
+                                                            : "not issued";
+    describe(Pipe::S, issued_, state);
+  }
+  for (int q = 1; q < isa::kPipeCount; ++q) {
+    const PipeState& st = pipes_[q];
+    if (st.done < st.issued) describe(static_cast<Pipe>(q), st.current, "queued behind a wait");
+  }
+  return out;
+}
+
+}  // namespace ascendsim::models

@@ -1,0 +1,77 @@
+#pragma once
+// Timing of every GM access: per-die L2 (tags in L2Tags, bandwidth as busy-until resources for
+// reads and writes), per-die HBM shared by all cores of the die, a port per core capping its
+// own GM read and write rate, and a die-to-die link for addresses owned by another die.
+//
+// A transfer costs O(lines) plain C++ work for the tag lookups and no SystemC events. Its end:
+//   end = ready + max over resources (queueing + bytes / rate) + latency
+//   latency = l2.hit_latency (+ hbm.latency if any line missed) (+ die_link.latency if remote)
+// Each resource is reserved independently from `ready` (a pipelined flow through all of them);
+// what this abstracts away: bank/channel interleaving inside HBM and L2, request-level
+// reordering, and the fact that a long transfer shares a resource with a later short one
+// instead of holding it first. Write-back traffic of evicted dirty lines is charged to the HBM
+// reservation of the access that evicted them; dirty lines left at the end are flushed by
+// finish() (counted as HBM writes, not timed), since a kernel's output must reach HBM.
+#include <cstdint>
+#include <memory>
+#include <vector>
+
+#include "models/memory/busy_resource.hpp"
+#include "models/memory/l2_tags.hpp"
+#include "sim/config/hardware_config.hpp"
+#include "sim/report/stats.hpp"
+
+namespace ascendsim::models {
+
+// The GM bytes one instruction touches: `rows` runs of `row_bytes`, `stride_bytes` apart.
+struct GmRange {
+  std::uint64_t address = 0;
+  std::uint64_t rows = 1;
+  std::uint64_t row_bytes = 0;
+  std::uint64_t stride_bytes = 0;
+  std::uint64_t bytes() const { return rows * row_bytes; }
+};
+
+struct TransferTiming {
+  std::uint64_t end_cycle = 0;        // when the data has fully arrived
+  std::uint64_t unloaded_cycles = 0;  // what it would take with every resource idle
+};
+
+enum class GmOp : std::uint8_t { read, write, atomic_add };
+
+class MemorySystem {
+ public:
+  // `ports`: one per core that may access GM (dense index chosen by the chip), with its caps.
+  MemorySystem(const config::HardwareConfig& hw, const std::vector<config::CorePortConfig>& ports);
+
+  // A GM access by `port` (on die `core_die`) through a mover whose own path runs at
+  // `path_bytes_per_cycle` after `setup_cycles`, issued at `now_cycle`.
+  TransferTiming access(std::size_t port, std::uint32_t core_die, std::uint64_t now_cycle,
+                        const GmRange& range, GmOp op, std::uint32_t setup_cycles,
+                        double path_bytes_per_cycle);
+
+  // Flushes dirty L2 lines into the HBM write count (end of run).
+  void finish();
+  const std::vector<report::MemoryStats>& stats() const { return stats_; }
+
+ private:
+  struct Die {
+    L2Tags tags;
+    BusyResource l2_read, l2_write, hbm;
+  };
+  struct Port {
+    BusyResource read, write;
+  };
+  struct LineCounts {
+    std::uint64_t hits = 0, misses = 0, fetches = 0, writebacks = 0;
+  };
+  LineCounts walk_lines(Die& die, const GmRange& range, bool write, bool allow_full_line);
+
+  const config::HardwareConfig& hw_;
+  std::vector<Die> dies_;
+  std::vector<Port> ports_;
+  std::vector<BusyResource> links_;  // [from * dies + to]
+  std::vector<report::MemoryStats> stats_;
+};
+
+}  // namespace ascendsim::models

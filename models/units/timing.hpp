@@ -1,0 +1,26 @@
+#pragma once
+// Closed-form durations of the instructions that do not touch GM, in cycles. These are the
+// formulas of ARCHITECTURE.md "Timing"; every rate and startup comes from the hardware config.
+//   cube:    startup + ceil(m/16) * ceil(n/16) * ceil(k/k0(dtype))
+//   vector:  startup(op) + repeats * cycles_per_repeat(op),
+//            repeats = rows * ceil(cols * widest element bytes / bytes_per_repeat)
+//   on-chip move (MTE1, MTE3 to L1, FIX to L1): setup + ceil(bytes / bytes_per_cycle)
+// What is abstracted: the cube's internal pipelining between consecutive mmads (only `startup`
+// stands for it), vector mask/stride patterns (a row is a run of full repeats), and bank
+// conflicts in UB (unknown penalties, HARDWARE.md §8).
+#include <cstdint>
+
+#include "sim/config/hardware_config.hpp"
+#include "sim/isa/instruction.hpp"
+
+namespace ascendsim::models {
+
+std::uint64_t cube_cycles(const config::HardwareConfig& hw, std::uint32_t m, std::uint32_t n,
+                          std::uint32_t k, numeric::DType input);
+std::uint64_t vector_repeats(const config::HardwareConfig& hw, const isa::Instruction& ins);
+std::uint64_t vector_cycles(const config::HardwareConfig& hw, const isa::Instruction& ins);
+std::uint64_t move_cycles(const config::MoverConfig& mover, std::uint64_t bytes);
+// The mover an on-chip or GM copy/fixpipe uses on a core of `kind`.
+const config::MoverConfig& mover_for(const config::HardwareConfig& hw, const isa::Instruction& ins);
+
+}  // namespace ascendsim::models

@@ -1,0 +1,45 @@
+#include <boost/program_options.hpp>
+#include <iostream>
+
+#include "sim/cli/commands.hpp"
+#include "sim/cli/exit_codes.hpp"
+#include "sim/cli/run_pipeline.hpp"
+
+namespace ascendsim::cli {
+
+namespace po = boost::program_options;
+
+int cmd_run(const Args& args, std::ostream& out) {
+  RunOptions opt;
+  po::options_description desc(
+      "usage: ascendsim run RUN.yaml [options]\n\n"
+      "Simulates the kernel and hardware a run file names, checks the result against the\n"
+      "kernel's fp64 reference, and writes report.json, msprof-style CSVs,\n"
+      "effective_config.yaml and run_meta.json (and trace.json with --trace) to the output\n"
+      "directory.\n\noptions");
+  desc.add_options()("help,h", "this help")(
+      "set", po::value<std::vector<std::string>>(&opt.overrides)->composing(),
+      "override a field: key.path=value (chip.* keys go to the hardware file); repeatable")(
+      "out", po::value<std::string>(&opt.out_dir), "output directory (default: output.dir of the run, else out/<run name>)")(
+      "timing-only", po::bool_switch(&opt.timing_only),
+      "skip data effects and the numerical check; cycles are identical")(
+      "trace", po::bool_switch(&opt.trace), "also write trace.json (Chrome trace / Perfetto)")(
+      "quiet,q", po::bool_switch(&opt.quiet), "no console summary");
+  po::options_description hidden;
+  hidden.add_options()("run", po::value<std::string>(&opt.run_path));
+  po::options_description all;
+  all.add(desc).add(hidden);
+  po::positional_options_description pos;
+  pos.add("run", 1);
+  po::variables_map vm;
+  po::store(po::command_line_parser(args).options(all).positional(pos).run(), vm);
+  if (vm.count("help")) {
+    out << desc << "\nexample: ascendsim run configs/runs/default.yaml --set kernel.m=1024\n";
+    return kExitOk;
+  }
+  po::notify(vm);
+  if (opt.run_path.empty()) throw po::error("missing the run file (RUN.yaml)");
+  return execute_run(opt, out).exit_code;
+}
+
+}  // namespace ascendsim::cli

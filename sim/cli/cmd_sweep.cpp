@@ -1,0 +1,413 @@
+// `ascendsim sweep SWEEP.yaml`: crosses the axes of a sweep file and runs every point as a child
+// process (one simulation per process), -j at a time. Schema:
+//
+//   sweep:
+//     run: ../runs/gemm_small.yaml      # relative to this file
+//     set: [kernel.tile.m=128]          # fixed overrides, optional
+//     axes:                             # crossed in file order; the last varies fastest
+//       kernel.m: [256, 512, 1024]      # a key path and its values
+//       kernel.dtype: [bf16, int8]
+//       size: {set: [kernel.n, kernel.k], values: [256, 512]}   # a named axis: each value
+//                                       # goes to every path of `set` (N = K sweeps) ...
+//       dtype: {set: [kernel.dtype, kernel.out_dtype], values: [[bf16, fp32], [int8, int32]]}
+//                                       # ... or a list of one value per path ("int8/int32")
+//     figures: [cycles, cube_utilization, tflops]   # report fields; optional (kDefaultFigures)
+//     plot: {x: kernel.m, y: cube_utilization, series: kernel.dtype, log_x: true, log_y: false}
+//     timing_only: true                 # optional
+//
+// Plot defaults: x = first axis, y = first figure, series = the second axis if any. One line
+// is drawn per combination of the axes other than x (series first in its label).
+// Writes DIR/points/<index>_<axis=value>.../ (child out dirs with log.txt), DIR/sweep.csv (axis
+// values, figures, exit code; rows in point order whatever the completion order), DIR/sweep.gp
+// and DIR/sweep.svg (when gnuplot is installed). Exit: the worst child code (3 > 2 > 1 > 0).
+#include <algorithm>
+#include <boost/program_options.hpp>
+#include <cctype>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+
+#include "sim/cli/commands.hpp"
+#include "sim/cli/exit_codes.hpp"
+#include "sim/cli/report_fields.hpp"
+#include "sim/cli/run_config.hpp"
+#include "sim/cli/subprocess.hpp"
+#include "sim/cli/table.hpp"
+#include "sim/config/units.hpp"
+
+namespace ascendsim::cli {
+namespace {
+
+namespace fs = std::filesystem;
+namespace po = boost::program_options;
+
+const std::vector<std::string> kDefaultFigures{"cycles", "time_us", "tflops", "cube_utilization"};
+
+struct PlotSpec {
+  std::string x, y, series;  // axis, figure, axis ("" when there is a single axis)
+  bool log_x = false, log_y = false;
+};
+
+struct Axis {
+  std::string key;                 // the axis name: its key path, or the name of a linked axis
+  std::vector<std::string> paths;  // the key paths each value is assigned to
+  std::vector<std::string> values;                 // labels: "256", "int8/int32"
+  std::vector<std::vector<std::string>> assigned;  // per value: what each path is set to
+  config::ConfigNode node;
+};
+
+struct SweepFile {
+  std::string run_path;
+  std::vector<std::string> sets;
+  std::vector<config::ConfigNode> set_nodes;
+  std::vector<Axis> axes;
+  std::vector<std::string> figures;
+  std::vector<config::ConfigNode> figure_nodes;  // empty when the default list is used
+  PlotSpec plot;
+  bool timing_only = false;
+  std::optional<config::ConfigNode> run_node;
+};
+
+std::vector<std::string> names_of(const std::vector<Axis>& axes) {
+  std::vector<std::string> out;
+  for (const auto& a : axes) out.push_back(a.key);
+  return out;
+}
+
+void read_plot(const config::ConfigNode& p, SweepFile& f) {
+  const auto axes = names_of(f.axes);
+  if (const auto x = p.optional_child("x")) f.plot.x = x->as_enum(axes);
+  if (const auto y = p.optional_child("y")) f.plot.y = y->as_enum(f.figures);
+  if (const auto s = p.optional_child("series")) {
+    f.plot.series = s->as_enum(axes);
+    if (f.plot.series == f.plot.x) s->fail("an axis other than x (" + f.plot.x + ")");
+  }
+  f.plot.log_x = p.get_bool("log_x", false);
+  f.plot.log_y = p.get_bool("log_y", false);
+  if (f.plot.log_x)
+    for (const auto& a : f.axes)
+      for (const auto& v : a.values)
+        if (a.key == f.plot.x && !(config::units::parse_double(v).value_or(0) > 0))
+          p.child("log_x").fail("false: axis " + a.key + " has the value " + v +
+                                ", and a log scale needs positive numbers");
+}
+
+SweepFile read_sweep(const std::string& path) {
+  const config::ConfigNode root = config::ConfigNode::load_file(path);
+  const config::ConfigNode s = root.child("sweep");
+  SweepFile f;
+  const config::ConfigNode run = s.child("run");
+  f.run_path = resolve_relative(path, run.as_string());
+  if (!fs::is_regular_file(f.run_path))
+    run.fail("a run file that exists (looked for " + f.run_path + ")");
+  f.run_node = run;
+  if (const auto set = s.optional_child("set"))
+    for (const auto& item : set->items()) {
+      f.sets.push_back(item.as_string());
+      f.set_nodes.push_back(item);
+    }
+  const config::ConfigNode axes = s.child("axes");
+  for (const std::string& key : axes.keys()) {
+    const config::ConfigNode node = axes.child(key);
+    Axis axis{key, {key}, {}, {}, node};
+    config::ConfigNode list = node;
+    if (node.is_map()) {
+      axis.paths.clear();
+      const config::ConfigNode paths = node.child("set");
+      for (const auto& item : paths.items()) axis.paths.push_back(item.as_string());
+      if (axis.paths.empty()) paths.fail("a list of at least one key path");
+      list = node.child("values");
+    }
+    for (const auto& item : list.items()) {
+      std::vector<std::string> parts;
+      if (item.is_sequence() && node.is_map())
+        for (const auto& part : item.items()) parts.push_back(part.as_string());
+      else if (item.is_scalar())
+        parts.assign(axis.paths.size(), item.as_string());
+      if (parts.size() != axis.paths.size())
+        item.fail(node.is_map() ? "a value, or a list of " + std::to_string(axis.paths.size()) +
+                                      " values (one per path of `set`)"
+                                : std::string("a single value (each is passed as --set path=value)"));
+      std::string label;
+      for (std::size_t p = 0; p < parts.size(); ++p)
+        if (p == 0 || item.is_sequence()) label += (p ? "/" : "") + parts[p];
+      axis.values.push_back(label);
+      axis.assigned.push_back(parts);
+    }
+    if (axis.values.empty()) list.fail("a list of at least one value");
+    f.axes.push_back(std::move(axis));
+  }
+  if (f.axes.empty()) axes.fail("a map of at least one axis (key.path: [values...])");
+  if (const auto figures = s.optional_child("figures")) {
+    for (const auto& item : figures->items()) {
+      f.figures.push_back(item.as_string());
+      f.figure_nodes.push_back(item);
+    }
+    if (f.figures.empty()) figures->fail("a list of at least one report field");
+  } else {
+    f.figures = kDefaultFigures;
+  }
+  f.plot.x = f.axes[0].key;
+  f.plot.y = f.figures[0];
+  if (f.axes.size() > 1) f.plot.series = f.axes[1].key;
+  if (const auto plot = s.optional_child("plot")) read_plot(*plot, f);
+  if (f.plot.series == f.plot.x) f.plot.series.clear();
+  f.timing_only = s.get_bool("timing_only", false);
+  root.finish();
+  return f;
+}
+
+// Which value of each axis point `index` takes: the last axis varies fastest.
+std::vector<std::size_t> point_choice(const SweepFile& f, std::size_t index) {
+  std::vector<std::size_t> choice(f.axes.size());
+  for (std::size_t a = f.axes.size(); a-- > 0;) {
+    choice[a] = index % f.axes[a].values.size();
+    index /= f.axes[a].values.size();
+  }
+  return choice;
+}
+
+std::string point_dir_name(const SweepFile& f, std::size_t index, std::size_t count,
+                           const std::vector<std::string>& values) {
+  std::string name = std::to_string(index);
+  name.insert(0, std::to_string(count - 1).size() - name.size(), '0');
+  for (std::size_t a = 0; a < values.size(); ++a) name += "_" + f.axes[a].key + "=" + values[a];
+  for (std::size_t i = name.find('_'); i < name.size(); ++i)
+    if (!std::isalnum(static_cast<unsigned char>(name[i])) && !std::strchr("._=+-", name[i]))
+      name[i] = '-';
+  return name;
+}
+
+// An error from the run that names one of our overrides: say which line of the sweep set it.
+[[noreturn]] void rethrow_in_sweep(const config::ConfigError& e, const SweepFile& f) {
+  const std::string what = e.what();
+  auto names = [&](const std::string& key) {
+    const auto at = what.find("--set " + key);
+    const std::size_t end = at + 6 + key.size();
+    return at != std::string::npos && (end == what.size() || what[end] == '=' || what[end] == ':');
+  };
+  for (const auto& a : f.axes)
+    for (const auto& path : a.paths)
+      if (names(path)) throw config::ConfigError(a.node.where() + ": " + what);
+  for (std::size_t i = 0; i < f.sets.size(); ++i)
+    if (names(f.sets[i].substr(0, f.sets[i].find('='))))
+      throw config::ConfigError(f.set_nodes[i].where() + ": " + what);
+  throw config::ConfigError(f.run_node->where() + ": " + what);
+}
+
+
+std::string gp_quote(const std::string& text) {
+  std::string out = "\"";
+  for (char c : text) out += (c == '"' || c == '\\') ? std::string("\\") + c : std::string(1, c);
+  return out + "\"";
+}
+
+// A gnuplot script with the data inline: y over x, one line per combination of the axes other
+// than x (the series axis first in its label). `plotted` counts the points with a numeric y.
+std::string plot_script(const SweepFile& f, const std::vector<std::vector<std::string>>& values,
+                        const std::vector<Json>& ys, const std::string& title, std::size_t& plotted) {
+  const auto axes = names_of(f.axes);
+  const std::size_t ix = std::find(axes.begin(), axes.end(), f.plot.x) - axes.begin();
+  std::vector<std::size_t> others;
+  for (std::size_t a = 0; a < axes.size(); ++a)
+    if (a != ix && axes[a] == f.plot.series) others.insert(others.begin(), a);
+    else if (a != ix) others.push_back(a);
+  const std::vector<std::string>& xs = f.axes[ix].values;
+  const bool numeric_x = std::all_of(xs.begin(), xs.end(), [](const std::string& v) {
+    return config::units::parse_double(v).has_value();
+  });
+  std::vector<std::string> labels, blocks;
+  plotted = 0;
+  for (std::size_t i = 0; i < values.size(); ++i) {
+    if (!ys[i].is_number()) continue;
+    std::string label;
+    for (std::size_t a : others) label += (label.empty() ? "" : ", ") + axes[a] + "=" + values[i][a];
+    const auto at = std::find(labels.begin(), labels.end(), label) - labels.begin();
+    if (std::size_t(at) == labels.size()) labels.push_back(label), blocks.emplace_back();
+    const auto pos = std::find(xs.begin(), xs.end(), values[i][ix]) - xs.begin();
+    blocks[at] += (numeric_x ? values[i][ix] : std::to_string(pos)) + " " + field_text(ys[i]) + "\n";
+    ++plotted;
+  }
+  std::string gp = "# " + title + ". Drawn by ascendsim sweep; rerun here: gnuplot sweep.gp\n";
+  gp += "set terminal svg size 800,500 dynamic noenhanced font \"sans,12\" background rgb \"white\"\n";
+  gp += "set output \"sweep.svg\"\nset title " + gp_quote(title) + "\n";
+  gp += "set xlabel " + gp_quote(f.plot.x) + "\nset ylabel " + gp_quote(f.plot.y) + "\n";
+  gp += "set grid\nset key outside right top\nset autoscale xfix\nset offsets graph 0.05, graph 0.05, 0, 0\n";
+  if (f.plot.log_x) gp += "set logscale x\n";
+  if (f.plot.log_y) gp += "set logscale y\n";
+  std::string tics;
+  for (std::size_t k = 0; k < xs.size(); ++k)
+    tics += (k ? ", " : "") + gp_quote(xs[k]) + " " + (numeric_x ? xs[k] : std::to_string(k));
+  if (!numeric_x || xs.size() <= 12) gp += "set xtics (" + tics + ")\n";
+  if (!numeric_x) gp += "set xrange [-0.5:" + std::to_string(xs.size()) + "-0.5]\n";
+  std::string plot = "plot";
+  for (std::size_t s = 0; s < labels.size(); ++s) {
+    gp += "$s" + std::to_string(s) + " << EOD\n" + blocks[s] + "EOD\n";
+    plot += std::string(s ? "," : "") + " $s" + std::to_string(s) +
+            " using 1:2 with linespoints pointtype 7 title " +
+            gp_quote(labels[s].empty() ? f.plot.y : labels[s]);
+  }
+  return gp + plot + "\n";
+}
+
+// Writes DIR/sweep.gp and draws DIR/sweep.svg with gnuplot; returns the svg path, or "" (with
+// the reason on stderr: no gnuplot, nothing numeric to plot, gnuplot failed). Never an error.
+std::string draw_plot(const SweepFile& f, const std::vector<std::vector<std::string>>& values,
+                      const std::vector<Json>& ys, const std::string& title, const fs::path& dir) {
+  std::size_t plotted = 0;
+  const fs::path gp = dir / "sweep.gp", svg = dir / "sweep.svg";
+  std::ofstream(gp) << plot_script(f, values, ys, title, plotted);
+  fs::remove(svg);
+  if (plotted == 0) {
+    std::cerr << "plot: no point has a numeric " << f.plot.y << "; " << svg.string() << " not drawn\n";
+    return "";
+  }
+  if (!find_program("gnuplot")) {
+    std::cerr << "plot: gnuplot not found; kept " << gp.string() << " and the CSV (with gnuplot "
+              << "installed: cd " << dir.string() << " && gnuplot sweep.gp)\n";
+    return "";
+  }
+  const ChildJob job{{"gnuplot", "sweep.gp"}, (dir / "gnuplot.log").string(), dir.string()};
+  const ChildStatus status = run_child(job);
+  if (status.exit_code != 0 || !fs::exists(svg)) {
+    std::cerr << "plot: gnuplot failed (" << status.describe() << "); " << job.log_path
+              << " ends:\n" << log_tail(job.log_path, 8);
+    return "";
+  }
+  return svg.string();
+}
+
+}  // namespace
+
+int cmd_sweep(const Args& args, std::ostream& out) {
+  std::string sweep_path, out_dir;
+  std::vector<std::string> extra_sets;
+  unsigned jobs = default_jobs();
+  bool timing_only = false;
+  po::options_description desc(
+      "usage: ascendsim sweep SWEEP.yaml [-j N] [--out DIR]\n\n"
+      "Crosses the axes of a sweep file (cartesian product, file order) and runs every point\n"
+      "as its own process, N at a time. Prints one row per point (axis values, figures, exit\n"
+      "code) and writes DIR/sweep.csv with the same rows in point order, DIR/points/<i>_.../\n"
+      "(each point's report and log.txt), and the plot DIR/sweep.svg drawn by gnuplot from\n"
+      "DIR/sweep.gp (without gnuplot the .gp is kept; rerun it with `cd DIR && gnuplot\n"
+      "sweep.gp`). Exit code: the worst of the points' (3 > 2 > 1 > 0).\n\noptions");
+  desc.add_options()("help,h", "this help")(
+      "out", po::value<std::string>(&out_dir), "output directory (default: out/sweep/<file stem>)")(
+      "jobs,j", po::value<unsigned>(&jobs), "points run at once (default: hardware threads)")(
+      "set", po::value<std::vector<std::string>>(&extra_sets)->composing(),
+      "override a field at every point, after the file's; repeatable")(
+      "timing-only", po::bool_switch(&timing_only), "run every point timing-only");
+  po::options_description hidden;
+  hidden.add_options()("sweep", po::value<std::string>(&sweep_path));
+  po::options_description all;
+  all.add(desc).add(hidden);
+  po::positional_options_description pos;
+  pos.add("sweep", 1);
+  po::variables_map vm;
+  po::store(po::command_line_parser(args).options(all).positional(pos).run(), vm);
+  if (vm.count("help")) {
+    out << desc << "\nexample: ascendsim sweep configs/sweeps/gemm_size.yaml -j 8 --out out/gemm_size\n";
+    return kExitOk;
+  }
+  po::notify(vm);
+  if (sweep_path.empty()) throw po::error("missing the sweep file (SWEEP.yaml)");
+  if (out_dir.empty()) out_dir = "out/sweep/" + fs::path(sweep_path).stem().string();
+
+  const SweepFile f = read_sweep(sweep_path);
+  timing_only = timing_only || f.timing_only;
+  std::size_t count = 1;
+  for (const auto& a : f.axes) count *= a.values.size();
+
+  std::vector<std::vector<std::string>> values(count);
+  std::vector<ChildJob> children;
+  for (std::size_t i = 0; i < count; ++i) {
+    const std::vector<std::size_t> choice = point_choice(f, i);
+    std::vector<std::string> sets = f.sets;
+    for (std::size_t a = 0; a < f.axes.size(); ++a) {
+      values[i].push_back(f.axes[a].values[choice[a]]);
+      for (std::size_t p = 0; p < f.axes[a].paths.size(); ++p)
+        sets.push_back(f.axes[a].paths[p] + "=" + f.axes[a].assigned[choice[a]][p]);
+    }
+    sets.insert(sets.end(), extra_sets.begin(), extra_sets.end());
+    // Every point has the same keys: checking the first one finds misspelt paths at once.
+    if (i == 0) try {
+        precheck_run(f.run_path, sets);
+      } catch (const config::ConfigError& e) {
+        rethrow_in_sweep(e, f);
+      }
+    const fs::path dir = fs::path(out_dir) / "points" / point_dir_name(f, i, count, values[i]);
+    children.push_back(run_job(f.run_path, sets, dir.string(), timing_only));
+  }
+  const auto status = run_children(children, jobs, "points");
+
+  // Figures per point; a figure no report knows is a bad sweep file (reported after writing).
+  std::vector<std::vector<Json>> figures(count, std::vector<Json>(f.figures.size()));
+  std::vector<bool> known(f.figures.size(), false);
+  std::vector<std::string> unknown_error(f.figures.size());
+  bool any_report = false;
+  for (std::size_t i = 0; i < count; ++i) {
+    if (exit_code_of(status[i]) > kExitCheckFailed) continue;
+    const auto report = load_report(fs::path(children[i].log_path).parent_path().string());
+    if (!report) continue;
+    any_report = true;
+    for (std::size_t k = 0; k < f.figures.size(); ++k) {
+      const FieldLookup found = find_field(*report, f.figures[k]);
+      if (found.found) figures[i][k] = found.value, known[k] = true;
+      else unknown_error[k] = found.error;
+    }
+  }
+
+  std::vector<std::string> header = names_of(f.axes);
+  header.insert(header.end(), f.figures.begin(), f.figures.end());
+  std::vector<std::string> console_header{"#"};
+  console_header.insert(console_header.end(), header.begin(), header.end());
+  console_header.push_back("exit");
+  header.push_back("exit_code");
+  Table csv(header), table(console_header);
+  int code = kExitOk;
+  for (std::size_t i = 0; i < count; ++i) {
+    std::vector<std::string> row = values[i], shown = values[i];
+    shown.insert(shown.begin(), std::to_string(i));
+    for (const Json& v : figures[i]) {
+      row.push_back(field_text(v));
+      shown.push_back(exit_code_of(status[i]) > kExitCheckFailed ? "-" : field_display(v));
+    }
+    row.push_back(std::to_string(status[i].exit_code));
+    shown.push_back(std::to_string(status[i].exit_code));
+    csv.add_row(row);
+    table.add_row(shown);
+    code = worst_exit(code, exit_code_of(status[i]));
+  }
+  const fs::path csv_path = fs::path(out_dir) / "sweep.csv";
+  std::ofstream csv_file(csv_path);
+  csv.write_csv(csv_file);
+  if (!csv_file) throw std::runtime_error("cannot write " + csv_path.string());
+
+  out << "sweep " << sweep_path << ": " << count << " points" << (timing_only ? ", timing-only" : "")
+      << "\n";
+  table.print(out);
+  for (std::size_t i = 0; i < count; ++i) {
+    const int c = exit_code_of(status[i]);
+    if (c == kExitOk) continue;
+    std::cerr << "point " << i << " (" << fs::path(children[i].log_path).parent_path().string()
+              << "): " << status[i].describe() << (c == kExitCheckFailed ? "\n" : "; its log ends:\n");
+    if (c != kExitCheckFailed) std::cerr << log_tail(children[i].log_path, 8);
+  }
+
+  const std::size_t y = std::find(f.figures.begin(), f.figures.end(), f.plot.y) - f.figures.begin();
+  std::vector<Json> ys;
+  for (std::size_t i = 0; i < count; ++i) ys.push_back(figures[i][y]);
+  const std::string title = "sweep " + fs::path(sweep_path).stem().string() + ": " + f.plot.y +
+                            " over " + f.plot.x;
+  const std::string svg = draw_plot(f, values, ys, title, out_dir);
+  out << "wrote " << csv_path.string() << (svg.empty() ? "" : ", " + svg) << "\n";
+
+  for (std::size_t k = 0; k < f.figures.size(); ++k)
+    if (any_report && !known[k] && !f.figure_nodes.empty())
+      throw config::ConfigError(f.figure_nodes[k].where() + ": " + unknown_error[k]);
+  return code;
+}
+
+}  // namespace ascendsim::cli

@@ -1,0 +1,29 @@
+// Sizes and look-ups of a Program and its tensor declarations.
+#include "sim/isa/program.hpp"
+
+namespace ascendsim::isa {
+
+// An empty shape declares nothing (0 elements), not a scalar: every tensor a kernel or a trace
+// declares has at least one dimension.
+std::uint64_t TensorDecl::elements() const {
+  if (shape.empty()) return 0;
+  std::uint64_t n = 1;
+  for (std::uint64_t d : shape) n *= d;
+  return n;
+}
+
+std::uint64_t TensorDecl::bytes() const { return numeric::dtype_bytes(dtype, elements()); }
+
+const TensorDecl* Program::find_tensor(const std::string& name) const {
+  for (const TensorDecl& t : tensors)
+    if (t.name == name) return &t;
+  return nullptr;
+}
+
+std::uint64_t Program::instruction_count() const {
+  std::uint64_t n = 0;
+  for (const CoreProgram& c : cores) n += c.instructions.size();
+  return n;
+}
+
+}  // namespace ascendsim::isa

@@ -1,0 +1,51 @@
+#pragma once
+// A Program is what a kernel generator (or a trace file) hands the chip: the GM tensors with
+// their initial data, and one in-order instruction stream per core.
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "sim/isa/instruction.hpp"
+
+namespace ascendsim::isa {
+
+// How a tensor's initial contents are produced. Kernels fill `data` themselves; traces name a
+// generator so they stay small text files.
+struct TensorInit {
+  enum class Kind : std::uint8_t { zeros, uninitialized, data, uniform, normal, npy } kind = Kind::zeros;
+  std::uint64_t seed = 0;
+  double a = 0.0, b = 1.0;  // uniform: [a, b); normal: mean a, stddev b
+  std::string path;         // npy: file path as written in the trace (relative to it)
+};
+
+struct TensorDecl {
+  std::string name;
+  DType dtype = DType::fp32;
+  std::vector<std::uint64_t> shape;
+  std::uint64_t address = 0;  // absolute GM address; the die owning it follows from the address map
+  bool output = false;        // read back and reported after the run
+  TensorInit init;
+  std::vector<std::uint8_t> data;  // the bytes (empty until materialised / for timing-only)
+
+  std::uint64_t elements() const;
+  std::uint64_t bytes() const;
+};
+
+struct CoreProgram {
+  CoreId core;
+  std::vector<Instruction> instructions;
+};
+
+struct Program {
+  // Which kernel generated this program, as a one-line JSON object {"name": ..., params...}
+  // (empty for hand-written traces). A trace carries it so that `trace run` can recreate the
+  // kernel's check and model and give the same report as the run it was dumped from.
+  std::string kernel;
+  std::vector<TensorDecl> tensors;
+  std::vector<CoreProgram> cores;  // at most one per core; cores without a program idle
+
+  const TensorDecl* find_tensor(const std::string& name) const;
+  std::uint64_t instruction_count() const;
+};
+
+}  // namespace ascendsim::isa

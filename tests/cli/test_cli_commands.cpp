@@ -1,0 +1,164 @@
+// End to end: `ascendsim check`, `compare` and `sweep` run the built binary (ASCENDSIM_BINARY) on
+// the small files in tests/data/cli/, as a user would, and look at exit codes, console text and
+// the files written. Tiny GEMMs, timing-only where the numbers do not matter.
+#include <catch2/catch.hpp>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "sim/cli/subprocess.hpp"
+
+namespace {
+
+namespace fs = std::filesystem;
+
+struct Ran {
+  int exit_code = -1;
+  std::string output;  // stdout and stderr together
+};
+
+std::string read_text(const fs::path& p) {
+  std::ifstream in(p);
+  std::ostringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+std::string data(const std::string& name) {
+  return (fs::path(ASCENDSIM_SOURCE_DIR) / "tests" / "data" / "cli" / name).string();
+}
+
+// A fresh, empty folder for one test's outputs, under the ctest working directory.
+fs::path fresh_dir(const std::string& name) {
+  const fs::path dir = fs::current_path() / "cli_test_out" / name;
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  return dir;
+}
+
+// `ascendsim <args...>`, its console output kept in <dir>/console.txt.
+Ran run_ascendsim(const fs::path& dir, const std::vector<std::string>& args) {
+  ascendsim::cli::ChildJob job;
+  job.argv = {ASCENDSIM_BINARY};
+  job.argv.insert(job.argv.end(), args.begin(), args.end());
+  job.log_path = (dir / "console.txt").string();
+  Ran r;
+  r.exit_code = ascendsim::cli::run_child(job).exit_code;
+  r.output = read_text(job.log_path);
+  return r;
+}
+
+std::vector<std::string> lines_of(const std::string& text) {
+  std::vector<std::string> out;
+  std::istringstream in(text);
+  for (std::string line; std::getline(in, line);) out.push_back(line);
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("a golden whose expectations all hold exits 0 and prints OK for every field") {
+  const fs::path dir = fresh_dir("golden_pass");
+  const Ran r = run_ascendsim(dir, {"check", data("golden_pass.yaml"), "--out", (dir / "run").string()});
+  INFO(r.output);
+  CHECK(r.exit_code == 0);
+  CHECK_THAT(r.output, Catch::Contains("5 of 5 fields match"));
+  CHECK_THAT(r.output, Catch::Contains("flops.total"));
+  CHECK_THAT(r.output, Catch::Contains("OK"));
+  CHECK_FALSE(Catch::contains(r.output, "MISS"));
+  CHECK(fs::exists(dir / "run" / "report.json"));
+}
+
+TEST_CASE("a golden with a wrong expected value exits 1 and names the field it missed") {
+  const fs::path dir = fresh_dir("golden_miss");
+  const Ran r = run_ascendsim(dir, {"check", data("golden_miss.yaml"), "--out", (dir / "run").string()});
+  INFO(r.output);
+  CHECK(r.exit_code == 1);
+  CHECK_THAT(r.output, Catch::Contains("MISS flops.total: expected 1000 (rel 0.01), got 16777216"));
+  CHECK_THAT(r.output, Catch::Contains("why: deliberately wrong"));
+  CHECK_THAT(r.output, Catch::Contains("1 of 2 fields match"));
+}
+
+TEST_CASE("a golden naming an unknown report field exits 2 naming the golden's file and line") {
+  const fs::path dir = fresh_dir("golden_unknown");
+  const Ran r =
+      run_ascendsim(dir, {"check", data("golden_unknown_field.yaml"), "--out", (dir / "run").string()});
+  INFO(r.output);
+  CHECK(r.exit_code == 2);
+  CHECK_THAT(r.output, Catch::Contains("golden_unknown_field.yaml:8:"));
+  CHECK_THAT(r.output, Catch::Contains("did you mean 'read_bytes'?"));
+}
+
+TEST_CASE("check, compare and sweep explain themselves and reject a missing file with exit 2") {
+  const fs::path dir = fresh_dir("help");
+  for (const std::string cmd : {"check", "compare", "sweep"}) {
+    const Ran help = run_ascendsim(dir, {cmd, "--help"});
+    CHECK(help.exit_code == 0);
+    CHECK_THAT(help.output, Catch::Contains("usage: ascendsim " + cmd));
+    CHECK_THAT(help.output, Catch::Contains("example: ascendsim " + cmd));
+    const Ran missing = run_ascendsim(dir, {cmd, "no/such/file.yaml"});
+    CHECK(missing.exit_code == 2);
+    CHECK_THAT(missing.output, Catch::Contains("no/such/file.yaml: cannot read file"));
+  }
+}
+
+TEST_CASE("a compare of two tiny variants writes compare.csv with one row per variant") {
+  const fs::path dir = fresh_dir("compare_two");
+  const Ran r = run_ascendsim(dir, {"compare", data("compare_two.yaml"), "--out", dir.string(), "-j", "2"});
+  INFO(r.output);
+  CHECK(r.exit_code == 0);
+  const auto csv = lines_of(read_text(dir / "compare.csv"));
+  REQUIRE(csv.size() == 3);
+  CHECK(csv[0] == "variant,cycles,flops.total,cube_utilization,model.bound,speedup,exit_code");
+  CHECK_THAT(csv[1], Catch::StartsWith("bf16,") && Catch::EndsWith(",1.0,0"));
+  CHECK_THAT(csv[2], Catch::StartsWith("fp16,") && Catch::Contains(",16777216,"));
+  CHECK(fs::exists(dir / "bf16" / "report.json"));
+  CHECK(fs::exists(dir / "fp16" / "report.json"));
+  CHECK_THAT(read_text(dir / "compare.json"), Catch::Contains("\"schema\": \"ascendsim.compare/1\""));
+  CHECK_THAT(r.output, Catch::Contains("speedup"));
+}
+
+TEST_CASE("a failing variant gives the compare its exit code and the others are still written") {
+  const fs::path dir = fresh_dir("compare_failing");
+  const Ran r = run_ascendsim(dir, {"compare", data("compare_failing.yaml"), "--out", dir.string()});
+  INFO(r.output);
+  CHECK(r.exit_code == 2);
+  CHECK_THAT(r.output, Catch::Contains("variant too_many_cores: exit code 2 (bad input)"));
+  CHECK_THAT(r.output, Catch::Contains("kernel.cores"));  // the tail of the child's log
+  const auto csv = lines_of(read_text(dir / "compare.csv"));
+  REQUIRE(csv.size() == 3);
+  CHECK_THAT(csv[1], Catch::StartsWith("ok,") && Catch::EndsWith(",0"));
+  CHECK(csv[2] == "too_many_cores,,,,2");
+}
+
+TEST_CASE("a 2x2 sweep with two workers writes four CSV rows in point order and a plot") {
+  const fs::path dir = fresh_dir("sweep_2x2");
+  const Ran r = run_ascendsim(dir, {"sweep", data("sweep_2x2.yaml"), "-j", "2", "--out", dir.string()});
+  INFO(r.output);
+  CHECK(r.exit_code == 0);
+  const auto csv = lines_of(read_text(dir / "sweep.csv"));
+  REQUIRE(csv.size() == 5);
+  CHECK(csv[0] == "kernel.m,kernel.dtype,flops.total,cycles,cube_utilization,exit_code");
+  CHECK_THAT(csv[1], Catch::StartsWith("128,bf16,8388608,") && Catch::EndsWith(",0"));
+  CHECK_THAT(csv[2], Catch::StartsWith("128,fp16,8388608,"));
+  CHECK_THAT(csv[3], Catch::StartsWith("256,bf16,16777216,"));
+  CHECK_THAT(csv[4], Catch::StartsWith("256,fp16,16777216,"));
+  CHECK(fs::exists(dir / "points" / "0_kernel.m=128_kernel.dtype=bf16" / "report.json"));
+  CHECK(fs::exists(dir / "points" / "3_kernel.m=256_kernel.dtype=fp16" / "log.txt"));
+  const std::string gp = read_text(dir / "sweep.gp");
+  CHECK_THAT(gp, Catch::Contains("set logscale x"));
+  CHECK_THAT(gp, Catch::Contains("title \"kernel.dtype=fp16\""));
+  CHECK_THAT(read_text(dir / "sweep.svg"), Catch::Contains("<svg"));
+}
+
+TEST_CASE("a misspelt key in a sweep file exits 2 naming file, line and the key it meant") {
+  const fs::path dir = fresh_dir("sweep_typo");
+  const Ran r = run_ascendsim(dir, {"sweep", data("sweep_typo.yaml"), "--out", dir.string()});
+  INFO(r.output);
+  CHECK(r.exit_code == 2);
+  CHECK_THAT(r.output, Catch::Contains("sweep_typo.yaml:6:3: sweep.figurs: unknown key"));
+  CHECK_THAT(r.output, Catch::Contains("did you mean 'figures'?"));
+  CHECK_FALSE(fs::exists(dir / "points"));
+}
