@@ -84,7 +84,8 @@ void ErrorMetrics::add(double reference, double computed) {
   const double err = std::fabs(computed - reference);
   ++count;
   if (err > max_abs) max_abs = err;
-  if (reference != 0.0 && err / std::fabs(reference) > max_rel) max_rel = err / std::fabs(reference);
+  if (reference != 0.0 && err / std::fabs(reference) > max_rel)
+    max_rel = err / std::fabs(reference);
   sum_sq_error += err * err;
   sum_sq_reference += reference * reference;
 }

@@ -3,10 +3,9 @@
 // error metrics a report shows (max abs, max rel, RMSE, RMS), the unit roundoff of a format with
 // the forward-error factor gamma_n of an n-term dot product, and deterministic row sampling
 // for outputs too large to recompute in full.
+#include <Eigen/Dense>
 #include <cstdint>
 #include <vector>
-
-#include <Eigen/Dense>
 
 #include "sim/isa/program.hpp"
 

@@ -3,6 +3,7 @@
 #include "kernels/gemm/gemm_kernel.hpp"
 
 #include <cstring>
+#include <stdexcept>
 
 #include "kernels/gemm/gemm_check.hpp"
 #include "kernels/gemm/gemm_model.hpp"
@@ -39,10 +40,13 @@ bool fill_input(isa::TensorDecl& decl, std::uint64_t rows, std::uint64_t cols,
     const std::uint64_t row_bytes = numeric::dtype_bytes(decl.dtype, cols);
     const std::uint64_t padded_row_bytes = numeric::dtype_bytes(decl.dtype, padded_cols);
     for (std::uint64_t r = 0; r < rows; ++r)
-      std::memcpy(decl.data.data() + r * padded_row_bytes, values.data() + r * row_bytes, row_bytes);
+      std::memcpy(decl.data.data() + r * padded_row_bytes, values.data() + r * row_bytes,
+                  row_bytes);
   }
-  if (unpadded) decl.init = init;  // the data (if held) is exactly what the init generates
-  else if (functional) decl.init.kind = isa::TensorInit::Kind::data;  // padding: bytes only
+  if (unpadded)
+    decl.init = init;  // the data (if held) is exactly what the init generates
+  else if (functional)
+    decl.init.kind = isa::TensorInit::Kind::data;  // padding: bytes only
   return unpadded;
 }
 
@@ -75,7 +79,9 @@ isa::Program GemmKernel::build(const config::HardwareConfig& hw, bool functional
   return program;
 }
 
-CheckResult GemmKernel::check(const isa::Program& result) const { return check_gemm(params_, result); }
+CheckResult GemmKernel::check(const isa::Program& result) const {
+  return check_gemm(params_, result);
+}
 
 ModelPrediction GemmKernel::analytic(const config::HardwareConfig& hw) const {
   return gemm_model(plan_gemm(params_, hw), hw);

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <string>
 
 #include "kernels/gemm/gemm_pipeline.hpp"
 
@@ -20,11 +21,12 @@ class Formulas {
         in_(plan.params.dtype),
         out_(plan.params.out_dtype),
         k0_(plan.k0),
-        read_rate_(std::min(hw.aic.mte2.bytes_per_cycle, hw.aic.port.read_bytes_per_cycle)),
-        write_rate_(std::min(hw.aic.fix.bytes_per_cycle, hw.aic.port.write_bytes_per_cycle)) {}
+        read_rate_(std::min(hw.aic.mte2.bytes_per_cycle, hw.aic.port.l2_read_bytes_per_cycle)),
+        write_rate_(std::min(hw.aic.fix.bytes_per_cycle, hw.aic.port.l2_write_bytes_per_cycle)) {}
 
   double cube(std::uint64_t m, std::uint64_t n, std::uint64_t k) const {
-    return hw_.aic.cube.startup_cycles + double(ceil_div(m, 16) * ceil_div(n, 16) * ceil_div(k, k0_));
+    return hw_.aic.cube.startup_cycles +
+           double(ceil_div(m, 16) * ceil_div(n, 16) * ceil_div(k, k0_));
   }
   double move(const MoverConfig& mover, double bytes) const {
     return mover.setup_cycles + std::ceil(bytes / mover.bytes_per_cycle);
@@ -45,7 +47,9 @@ class Formulas {
     return hw_.aic.fix.setup_cycles + std::ceil(bytes / write_rate_) + hw_.l2.hit_latency_cycles +
            (remote ? hw_.die_link.latency_cycles : 0) + (fetch ? hw_.hbm.latency_cycles : 0);
   }
-  bool port_bound_reads() const { return hw_.aic.port.read_bytes_per_cycle < hw_.aic.mte2.bytes_per_cycle; }
+  bool port_bound_reads() const {
+    return hw_.aic.port.l2_read_bytes_per_cycle < hw_.aic.mte2.bytes_per_cycle;
+  }
 
  private:
   static std::uint64_t ceil_div(std::uint64_t a, std::uint64_t b) { return (a + b - 1) / b; }
@@ -55,11 +59,17 @@ class Formulas {
   double read_rate_, write_rate_;
 };
 
-// Does a C tile write cover whole L2 lines (then it allocates without fetching)?
+// Does a C tile write cover whole L2 lines (then it allocates without fetching)? As the memory
+// system walks it: rows that follow each other without a gap are one run of bytes.
 bool writes_whole_lines(const GemmPlan& plan, const HardwareConfig& hw, const OutputTile& t) {
   const std::uint64_t line = hw.l2.line_bytes;
-  const auto bytes = [&](std::uint64_t e) { return numeric::dtype_bytes(plan.params.out_dtype, e); };
-  return bytes(plan.n_pad) % line == 0 && bytes(t.col0) % line == 0 && bytes(t.cols) % line == 0;
+  const auto bytes = [&](std::uint64_t e) {
+    return numeric::dtype_bytes(plan.params.out_dtype, e);
+  };
+  const std::uint64_t start = bytes(t.row0 * plan.n_pad + t.col0);
+  if (t.cols == plan.n_pad)
+    return start % line == 0 && bytes(std::uint64_t(t.rows) * t.cols) % line == 0;
+  return bytes(plan.n_pad) % line == 0 && start % line == 0 && bytes(t.cols) % line == 0;
 }
 
 // Time of the L0 steps of one chunk through MTE1 then M (two-stage pipeline, ping-pong L0,
@@ -89,7 +99,8 @@ GemmTileCost gemm_tile_cost(const GemmPlan& plan, const HardwareConfig& hw, cons
   const bool remote = die != 0;
   GemmTileCost c;
   for (const KChunk& ch : plan.chunks) {
-    c.mte2 += f.read(f.in_bytes(t.rows, ch.depth), remote) + f.read(f.in_bytes(ch.depth, t.cols), remote);
+    c.mte2 +=
+        f.read(f.in_bytes(t.rows, ch.depth), remote) + f.read(f.in_bytes(ch.depth, t.cols), remote);
     const std::vector<std::uint32_t> steps = plan.steps(ch);
     for (std::uint32_t depth : steps) {
       c.mte1 += f.move(hw.aic.mte1_l0a, f.in_bytes(t.rows, depth)) +
@@ -136,7 +147,8 @@ CoreTiming time_core(const Formulas& f, const GemmPlan& plan, const HardwareConf
     fix.sum += tc.fixpipe;
     issue.sum += tc.scalar_issue;
     steady += std::max({m_stage, tc.mte2, tc.mte1, tc.fixpipe, tc.scalar_issue});
-    for (const KChunk& ch : plan.chunks) out.read_bytes += f.in_bytes(o.rows, ch.depth) + f.in_bytes(ch.depth, o.cols);
+    for (const KChunk& ch : plan.chunks)
+      out.read_bytes += f.in_bytes(o.rows, ch.depth) + f.in_bytes(ch.depth, o.cols);
     out.write_bytes += f.out_bytes(o.rows, o.cols);
   }
   const Stage* top = &cube;
@@ -190,14 +202,23 @@ CoreTiming time_core(const Formulas& f, const GemmPlan& plan, const HardwareConf
 
 ModelPrediction gemm_model(const GemmPlan& plan, const HardwareConfig& hw) {
   const Formulas f(plan, hw);
-  const double a_bytes = f.in_bytes(plan.m_pad, plan.k_pad), b_bytes = f.in_bytes(plan.k_pad, plan.n_pad);
+  const double a_bytes = f.in_bytes(plan.m_pad, plan.k_pad),
+               b_bytes = f.in_bytes(plan.k_pad, plan.n_pad);
   const double c_bytes = f.out_bytes(plan.m_pad, plan.n_pad);
-  // A and B are re-read all run long, C is written once: under LRU the inputs stay in L2 when
-  // they fit, and C lines beyond the space left are evicted (written back) during the run.
+  // L2 reuse under LRU. An A row panel is read by the tiles of one tile row, which run at about
+  // the same time: it misses once. A B column panel is read again one tile row later; between
+  // the two reads the cores touch all of B plus the A panels and C tiles of the tile rows in
+  // flight (the cores work on consecutive tiles): if that fits in L2, B misses once, else
+  // every B load misses (a cyclic pattern larger than an LRU cache). C is written once; its
+  // lines beyond the space A and B leave are evicted (written back) during the run.
   const double l2_bytes = double(hw.l2.bytes);
-  const bool fits_l2 = a_bytes + b_bytes <= l2_bytes;
-  const double c_evicted = std::max(0.0, a_bytes + b_bytes + c_bytes - l2_bytes);
-  const std::vector<double> first_touch = gemm_first_touch_loads(plan, fits_l2);
+  const double rows_in_flight = std::ceil(double(plan.cores.size()) / double(plan.tiles_n)) + 1;
+  const double b_window = b_bytes + rows_in_flight * (a_bytes + c_bytes) / double(plan.tiles_m);
+  const bool b_reused = b_window <= l2_bytes;
+  const double b_reads = b_reused ? b_bytes : b_bytes * double(plan.tiles_m);
+  const double c_evicted =
+      b_reused ? std::min(c_bytes, std::max(0.0, a_bytes + b_bytes + c_bytes - l2_bytes)) : c_bytes;
+  const std::vector<double> first_touch = gemm_first_touch_loads(plan, b_reused);
 
   ModelPrediction best;
   std::vector<CoreTiming> cores;
@@ -209,55 +230,58 @@ ModelPrediction gemm_model(const GemmPlan& plan, const HardwareConfig& hw) {
     best.detail = cores.back().detail;
   }
 
-  // Shared bandwidth of die 0, which holds the tensors: L2 reads and writes, HBM (A and B once,
-  // plus C lines evicted during the run) and the link from every other die. Each core asks for
-  // its bytes at no more than its own pace (bytes / its time alone).
+  // Shared bandwidth of die 0, which holds the tensors: L2 reads and writes, HBM (A once, B once
+  // or per tile row, C lines evicted during the run) and the link from each other die. Each
+  // core asks for its bytes at no more than its own pace (bytes / its time alone).
   double read_total = 0;
   for (const CoreTiming& c : cores) read_total += c.read_bytes;
-  const double hbm_timed = fits_l2 ? a_bytes + b_bytes + c_evicted : read_total + c_bytes;
+  const double hbm_timed = a_bytes + b_reads + c_evicted;
   struct Shared {
-    const char* name;
-    const char* key;
+    const char* bound;
+    std::string key;
     double rate;
     std::vector<double> bytes;
   };
   std::vector<Shared> shared{{"l2", "l2_read", hw.l2.read_bytes_per_cycle, {}},
                              {"l2", "l2_write", hw.l2.write_bytes_per_cycle, {}},
-                             {"hbm", "hbm", hw.hbm.bytes_per_cycle, {}},
-                             {"die_link", "die_link", hw.die_link.bytes_per_cycle, {}}};
-  std::vector<double> caps;
+                             {"hbm", "hbm", hw.hbm.bytes_per_cycle, {}}};
+  for (std::uint32_t die = 1; die < hw.dies; ++die)
+    shared.push_back({"die_link",
+                      hw.dies > 2 ? "die_link" + std::to_string(die) : "die_link",
+                      hw.die_link.bytes_per_cycle,
+                      {}});
   for (std::size_t c = 0; c < cores.size(); ++c) {
     const CoreTiming& t = cores[c];
-    const bool remote = plan.cores[c].die != 0;
     shared[0].bytes.push_back(t.read_bytes);
     shared[1].bytes.push_back(t.write_bytes);
     shared[2].bytes.push_back(read_total > 0 ? hbm_timed * t.read_bytes / read_total : 0.0);
-    shared[3].bytes.push_back(remote ? t.read_bytes + t.write_bytes : 0.0);
-    caps.push_back(t.cycles > 0 ? 1.0 / t.cycles : 0.0);  // times bytes below
+    for (std::uint32_t die = 1; die < hw.dies; ++die)
+      shared[2 + die].bytes.push_back(plan.cores[c].die == die ? t.read_bytes + t.write_bytes
+                                                               : 0.0);
   }
-  for (Shared& s : shared) {
+  for (const Shared& s : shared) {
     double total = 0;
-    std::vector<double> cap(caps.size());
-    for (std::size_t c = 0; c < caps.size(); ++c) {
+    std::vector<double> pace(cores.size(), 0.0);
+    for (std::size_t c = 0; c < cores.size(); ++c) {
       total += s.bytes[c];
-      cap[c] = s.bytes[c] * caps[c];
+      if (cores[c].cycles > 0) pace[c] = s.bytes[c] / cores[c].cycles;
     }
     const bool present = s.rate > 0 && total > 0;
-    const double alone = present ? total / s.rate : 0.0;
-    const double completion = present ? shared_completion_cycles(s.bytes, cap, s.rate) : 0.0;
-    best.detail[std::string(s.key) + "_cycles"] = alone;
-    best.detail[std::string(s.key) + "_shared_completion_cycles"] = completion;
+    const double completion = present ? shared_completion_cycles(s.bytes, pace, s.rate) : 0.0;
+    best.detail[s.key + "_cycles"] = present ? total / s.rate : 0.0;
+    best.detail[s.key + "_shared_completion_cycles"] = completion;
     if (completion > best.cycles * (1 + 1e-9)) {
       best.cycles = completion;
-      best.bound = s.name;
+      best.bound = s.bound;
     }
   }
   best.detail["hbm_bytes_note"] =
-      fits_l2 ? "A and B are read from HBM once (they fit in L2); C reaches HBM as dirty L2 "
-                "lines, evicted during the run where A + B + C exceed L2 (timed) and flushed at "
-                "the end of the run otherwise (not timed)"
-              : "A and B exceed L2: every load is counted as an HBM read (upper bound)";
-  best.hbm_bytes = fits_l2 ? a_bytes + b_bytes + c_bytes : read_total + c_bytes;
+      std::string(b_reused
+                      ? "A and B are read from HBM once (B is reused from L2 across tile rows)"
+                      : "A is read from HBM once, B once per tile row (it does not stay in L2)") +
+      "; C reaches HBM as dirty L2 lines, evicted during the run where they do not fit (timed) "
+      "and flushed at the end of the run otherwise (not timed)";
+  best.hbm_bytes = a_bytes + b_reads + c_bytes;
   return best;
 }
 

@@ -23,8 +23,7 @@ std::uint32_t read_tile_size(const config::ConfigNode& tile, const std::string& 
   const auto node = tile.optional_child(key);
   if (!node) return def;
   const std::uint64_t v = node->as_uint(1, kMaxTileDimension);
-  if (v % multiple != 0)
-    node->fail("a multiple of " + std::to_string(multiple) + " (" + why + ")");
+  if (v % multiple != 0) node->fail("a multiple of " + std::to_string(multiple) + " (" + why + ")");
   return static_cast<std::uint32_t>(v);
 }
 
@@ -42,7 +41,8 @@ void read_distribution(const config::ConfigNode& node, GemmParams& p) {
     p.distribution = Kind::uniform;
     p.dist_a = scalar ? -1.0 : node.get_double("low", -1.0);
     p.dist_b = scalar ? 1.0 : node.get_double("high", 1.0);
-    if (!(p.dist_b > p.dist_a)) node.fail("a uniform distribution with low < high (defaults -1, 1)");
+    if (!(p.dist_b > p.dist_a))
+      node.fail("a uniform distribution with low < high (defaults -1, 1)");
   }
 }
 
@@ -65,7 +65,8 @@ GemmParams read_gemm_params(const config::ConfigNode& kernel) {
   const bool integer = p.dtype == DType::int8;
   p.out_dtype = integer ? DType::int32 : DType::fp32;
   if (const auto out = kernel.optional_child("out_dtype"))
-    p.out_dtype = integer ? read_dtype(*out, {"int32"}) : read_dtype(*out, {"fp32", "fp16", "bf16"});
+    p.out_dtype =
+        integer ? read_dtype(*out, {"int32"}) : read_dtype(*out, {"fp32", "fp16", "bf16"});
 
   if (const auto tile = kernel.optional_child("tile")) {
     p.where_tile = tile->where();
@@ -103,8 +104,10 @@ Json gemm_params_json(const GemmParams& p) {
          {"tile", {{"m", p.tile.m}, {"n", p.tile.n}, {"k", p.tile.k}, {"l1_k", p.tile.l1_k}}},
          {"seed", p.seed},
          {"distribution", dist}};
-  if (p.cores) j["cores"] = p.cores;
-  else j["cores"] = "all";
+  if (p.cores)
+    j["cores"] = p.cores;
+  else
+    j["cores"] = "all";
   return j;
 }
 

@@ -25,16 +25,8 @@ class GemmCoreKernel {
       : core_(core), plan_(plan), gm_(gm), buf_(plan.layout) {}
 
   void process(const std::vector<std::uint64_t>& tiles) {
-    std::vector<Chunk> chunks;
-    for (std::size_t i = 0; i < tiles.size(); ++i) {
-      const OutputTile tile = plan_.output_tile(tiles[i]);
-      const std::uint32_t l0c_slot = static_cast<std::uint32_t>(i % buf_.l0c_buffers);
-      for (std::size_t j = 0; j < plan_.chunks.size(); ++j)
-        chunks.push_back({tile, plan_.chunks[j], static_cast<std::uint32_t>(chunks.size() % kPingPong),
-                          l0c_slot, j == 0, j + 1 == plan_.chunks.size()});
-    }
+    const std::vector<Chunk> chunks = schedule(tiles);
     if (chunks.empty()) return;
-
     init_buffers();
     copy_in(chunks[0]);
     for (std::size_t i = 0; i < chunks.size(); ++i) {
@@ -49,9 +41,28 @@ class GemmCoreKernel {
   struct Chunk {
     OutputTile tile;
     KChunk k;
-    std::uint32_t l1_slot, l0c_slot;
-    bool first_of_tile, last_of_tile;
+    std::uint32_t l1_slot = 0, l0c_slot = 0;
+    bool first_of_tile = false, last_of_tile = false;
   };
+
+  // The core's work as one list of L1 chunks, tile after tile; L1 slots alternate across tile
+  // boundaries, L0C slots alternate per tile.
+  std::vector<Chunk> schedule(const std::vector<std::uint64_t>& tiles) const {
+    std::vector<Chunk> chunks;
+    for (std::size_t i = 0; i < tiles.size(); ++i) {
+      for (std::size_t j = 0; j < plan_.chunks.size(); ++j) {
+        Chunk ch;
+        ch.tile = plan_.output_tile(tiles[i]);
+        ch.k = plan_.chunks[j];
+        ch.l1_slot = static_cast<std::uint32_t>(chunks.size() % kPingPong);
+        ch.l0c_slot = static_cast<std::uint32_t>(i % buf_.l0c_buffers);
+        ch.first_of_tile = j == 0;
+        ch.last_of_tile = j + 1 == plan_.chunks.size();
+        chunks.push_back(ch);
+      }
+    }
+    return chunks;
+  }
 
   // Every buffer starts free: its "free" event is set once here (TQue::InitBuffer's role) ...
   void init_buffers() {
@@ -91,7 +102,8 @@ class GemmCoreKernel {
       const Tile a = split_a(ch, k, depths[j], q);
       const Tile b = split_b(ch, k, depths[j], q);
       core_.set_flag(Pipe::MTE1, Pipe::M, q);
-      if (last_step_of_chunk) core_.set_flag(Pipe::MTE1, Pipe::MTE2, static_cast<std::uint8_t>(ch.l1_slot));
+      if (last_step_of_chunk)
+        core_.set_flag(Pipe::MTE1, Pipe::MTE2, static_cast<std::uint8_t>(ch.l1_slot));
       compute(ch, a, b, q, ch.first_of_tile && j == 0, ch.last_of_tile && last_step_of_chunk);
       k += depths[j];
     }
@@ -129,9 +141,15 @@ class GemmCoreKernel {
     core_.set_flag(Pipe::FIX, Pipe::M, c);
   }
 
-  Tile l1_a(const Chunk& ch) const { return dense(buf_.l1_a[ch.l1_slot], ch.tile.rows, ch.k.depth); }
-  Tile l1_b(const Chunk& ch) const { return dense(buf_.l1_b[ch.l1_slot], ch.k.depth, ch.tile.cols); }
-  Tile l0c(const Chunk& ch) const { return dense(buf_.l0c[ch.l0c_slot], ch.tile.rows, ch.tile.cols); }
+  Tile l1_a(const Chunk& ch) const {
+    return dense(buf_.l1_a[ch.l1_slot], ch.tile.rows, ch.k.depth);
+  }
+  Tile l1_b(const Chunk& ch) const {
+    return dense(buf_.l1_b[ch.l1_slot], ch.k.depth, ch.tile.cols);
+  }
+  Tile l0c(const Chunk& ch) const {
+    return dense(buf_.l0c[ch.l0c_slot], ch.tile.rows, ch.tile.cols);
+  }
 
   CoreBuilder& core_;
   const GemmPlan& plan_;

@@ -56,18 +56,21 @@ GemmLayout allocate(const GemmPlan& plan, const config::HardwareConfig& hw) {
               l0b = local(isa::Buffer::L0B), l0c = local(isa::Buffer::L0C);
   for (int i = 0; i < 2; ++i) {
     const std::string nth = " " + std::to_string(i + 1) + " of 2";
-    l.l1_a[i] = l1.alloc(at + ": L1 A chunk" + nth + " (tile.m x tile.l1_k = " +
-                             shape(t.m, t.l1_k, in) + ")", in, t.m, t.l1_k);
-    l.l1_b[i] = l1.alloc(at + ": L1 B chunk" + nth + " (tile.l1_k x tile.n = " +
-                             shape(t.l1_k, t.n, in) + ")", in, t.l1_k, t.n);
-    l.l0a[i] = l0a.alloc(at + ": L0A tile" + nth + " (tile.m x tile.k = " + shape(t.m, t.k, in) +
-                             ")", in, t.m, t.k);
-    l.l0b[i] = l0b.alloc(at + ": L0B tile" + nth + " (tile.k x tile.n = " + shape(t.k, t.n, in) +
-                             ")", in, t.k, t.n);
+    l.l1_a[i] = l1.alloc(
+        at + ": L1 A chunk" + nth + " (tile.m x tile.l1_k = " + shape(t.m, t.l1_k, in) + ")", in,
+        t.m, t.l1_k);
+    l.l1_b[i] = l1.alloc(
+        at + ": L1 B chunk" + nth + " (tile.l1_k x tile.n = " + shape(t.l1_k, t.n, in) + ")", in,
+        t.l1_k, t.n);
+    l.l0a[i] = l0a.alloc(
+        at + ": L0A tile" + nth + " (tile.m x tile.k = " + shape(t.m, t.k, in) + ")", in, t.m, t.k);
+    l.l0b[i] = l0b.alloc(
+        at + ": L0B tile" + nth + " (tile.k x tile.n = " + shape(t.k, t.n, in) + ")", in, t.k, t.n);
   }
   // Two accumulators let FIX drain one output tile while M fills the next. When only one fits
   // (a 128x256 fp32 tile is all of a 910B's 128 KiB L0C) the kernel runs single-buffered.
-  const std::string what = at + ": L0C accumulator (tile.m x tile.n = " + shape(t.m, t.n, acc) + ")";
+  const std::string what =
+      at + ": L0C accumulator (tile.m x tile.n = " + shape(t.m, t.n, acc) + ")";
   l.l0c[0] = l0c.alloc(what, acc, t.m, t.n);
   const std::uint64_t bytes = numeric::dtype_bytes(acc, std::uint64_t(t.m) * t.n);
   const std::uint32_t align = isa::buffer_alignment(isa::Buffer::L0C);
@@ -96,7 +99,8 @@ std::vector<std::uint64_t> GemmPlan::tiles_of(std::size_t core) const {
 
 std::vector<std::uint32_t> GemmPlan::steps(const KChunk& chunk) const {
   std::vector<std::uint32_t> out;
-  for (std::uint32_t k = 0; k < chunk.depth; k += tile.k) out.push_back(std::min(tile.k, chunk.depth - k));
+  for (std::uint32_t k = 0; k < chunk.depth; k += tile.k)
+    out.push_back(std::min(tile.k, chunk.depth - k));
   return out;
 }
 
@@ -109,8 +113,8 @@ GemmPlan plan_gemm(const GemmParams& params, const config::HardwareConfig& hw) {
   plan.n_align = std::max<std::uint32_t>(16, per32);
   if (params.tile.k % plan.k_align != 0)
     throw config::ConfigError(params.where_tile + ".k: expected a multiple of " +
-                              std::to_string(plan.k_align) + " (whole cube fractals: k0 = " +
-                              std::to_string(plan.k0) + " for " +
+                              std::to_string(plan.k_align) +
+                              " (whole cube fractals: k0 = " + std::to_string(plan.k0) + " for " +
                               std::string(numeric::dtype_name(params.dtype)) + " on " + hw.name +
                               "), got " + std::to_string(params.tile.k));
   plan.m_pad = round_up(params.m, 16);
@@ -122,7 +126,8 @@ GemmPlan plan_gemm(const GemmParams& params, const config::HardwareConfig& hw) {
   plan.tile.m = static_cast<std::uint32_t>(std::min<std::uint64_t>(params.tile.m, plan.m_pad));
   plan.tile.n = static_cast<std::uint32_t>(std::min<std::uint64_t>(params.tile.n, plan.n_pad));
   plan.tile.k = static_cast<std::uint32_t>(std::min<std::uint64_t>(params.tile.k, plan.k_pad));
-  plan.tile.l1_k = static_cast<std::uint32_t>(std::min<std::uint64_t>(params.tile.l1_k, plan.k_pad));
+  plan.tile.l1_k =
+      static_cast<std::uint32_t>(std::min<std::uint64_t>(params.tile.l1_k, plan.k_pad));
   plan.tiles_m = ceil_div(plan.m_pad, plan.tile.m);
   plan.tiles_n = ceil_div(plan.n_pad, plan.tile.n);
   for (std::uint64_t k = 0; k < plan.k_pad; k += plan.tile.l1_k)
@@ -136,16 +141,17 @@ GemmPlan plan_gemm(const GemmParams& params, const config::HardwareConfig& hw) {
 
 Json gemm_plan_json(const GemmPlan& plan) {
   const std::uint64_t most = ceil_div(plan.tile_count(), plan.cores.size());  // core 0's share
-  return Json{{"padded", {{"m", plan.m_pad}, {"n", plan.n_pad}, {"k", plan.k_pad}}},
-              {"tile", {{"m", plan.tile.m}, {"n", plan.tile.n}, {"k", plan.tile.k},
-                        {"l1_k", plan.tile.l1_k}}},
-              {"tiles", plan.tile_count()},
-              {"l1_chunks_per_tile", plan.chunks.size()},
-              {"cores", plan.cores.size()},
-              {"max_tiles_per_core", most},
-              {"l0c_buffers", plan.layout.l0c_buffers},
-              {"work_split", "round-robin over output tiles, die by die"},
-              {"placement", "A, B, C in die 0 GM"}};
+  return Json{
+      {"padded", {{"m", plan.m_pad}, {"n", plan.n_pad}, {"k", plan.k_pad}}},
+      {"tile",
+       {{"m", plan.tile.m}, {"n", plan.tile.n}, {"k", plan.tile.k}, {"l1_k", plan.tile.l1_k}}},
+      {"tiles", plan.tile_count()},
+      {"l1_chunks_per_tile", plan.chunks.size()},
+      {"cores", plan.cores.size()},
+      {"max_tiles_per_core", most},
+      {"l0c_buffers", plan.layout.l0c_buffers},
+      {"work_split", "round-robin over output tiles, die by die"},
+      {"placement", "A, B, C in die 0 GM"}};
 }
 
 }  // namespace ascendsim::kernels

@@ -54,7 +54,7 @@ struct GemmPlan {
   std::uint32_t k_align = 16;  // K padding granule: lcm(k0, elements per 32 bytes)
   std::uint32_t n_align = 16;  // N padding granule
   std::uint64_t m_pad = 0, n_pad = 0, k_pad = 0;
-  GemmTileParams tile;         // effective sizes: the requested ones, clamped to the padded problem
+  GemmTileParams tile;  // effective sizes: the requested ones, clamped to the padded problem
   std::uint64_t tiles_m = 0, tiles_n = 0;
   std::vector<KChunk> chunks;  // K split into L1 loads (the same for every output tile)
   std::vector<isa::CoreId> cores;

@@ -24,6 +24,7 @@ L2Tags::L2Tags(std::uint64_t bytes, std::uint32_t line_bytes, std::uint32_t ways
   tags_.assign(sets_ * ways_, kInvalid);
   used_.assign(sets_ * ways_, 0);
   dirty_.assign(sets_ * ways_, 0);
+  ready_.assign(sets_ * ways_, 0);
 }
 
 LineAccess L2Tags::access(std::uint64_t address, bool write, bool full_line_write) {
@@ -51,10 +52,13 @@ LineAccess L2Tags::access(std::uint64_t address, bool write, bool full_line_writ
     result.fetch = !(write && full_line_write);
     tags_[slot] = line;
     dirty_[slot] = 0;
+    ready_[slot] = 0;
   } else {
     result.hit = true;
+    result.ready_cycle = ready_[base + way];
   }
   const std::uint64_t slot = base + way;
+  result.slot = slot;
   used_[slot] = ++stamp_;
   if (write) dirty_[slot] = 1;
   return result;

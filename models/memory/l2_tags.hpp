@@ -2,7 +2,9 @@
 // Tag state of one die's L2: set-associative, LRU, write-back, write-allocate. Only tags and
 // dirty bits are kept; the data itself lives in GlobalMemory (the L2 is transparent, so data
 // never differs between the two and a copy would only cost memory). A full-line write
-// allocates without fetching; a partial-line write miss fetches the line first.
+// allocates without fetching; a partial-line write miss fetches the line first. Each line
+// remembers when its fetch lands, so a second requester of a line still in flight waits for
+// it (the merging an MSHR does) rather than hitting early.
 #include <cstdint>
 #include <vector>
 
@@ -12,6 +14,8 @@ struct LineAccess {
   bool hit = false;
   bool fetch = false;      // a miss that reads the line from HBM
   bool writeback = false;  // a dirty victim was written back to HBM
+  std::uint64_t slot = 0;  // where the line now lives (for set_ready)
+  std::uint64_t ready_cycle = 0;  // a hit: when the line's data is in L2 (a fetch in flight)
 };
 
 class L2Tags {
@@ -19,6 +23,9 @@ class L2Tags {
   L2Tags(std::uint64_t bytes, std::uint32_t line_bytes, std::uint32_t ways);
   // Access the line holding `address`; `full_line_write` true when a write covers the line.
   LineAccess access(std::uint64_t address, bool write, bool full_line_write);
+  // The line in `slot` holds its data from `cycle` on (its HBM fetch lands then). A later
+  // request for it waits for that instead of hitting data that has not arrived.
+  void set_ready(std::uint64_t slot, std::uint64_t cycle) { ready_[slot] = cycle; }
   std::uint32_t line_bytes() const { return line_bytes_; }
   std::uint64_t dirty_lines() const;
 
@@ -31,6 +38,7 @@ class L2Tags {
   std::vector<std::uint64_t> tags_;   // sets x ways; kInvalid when empty
   std::vector<std::uint64_t> used_;   // LRU stamps
   std::vector<std::uint8_t> dirty_;
+  std::vector<std::uint64_t> ready_;  // cycle the line's data is present
 };
 
 }  // namespace ascendsim::models

@@ -14,13 +14,17 @@ MemorySystem::MemorySystem(const config::HardwareConfig& hw,
                         BusyResource(hw.hbm.bytes_per_cycle)});
   ports_.reserve(ports.size());
   for (const auto& p : ports)
-    ports_.push_back(Port{BusyResource(p.read_bytes_per_cycle), BusyResource(p.write_bytes_per_cycle)});
+    ports_.push_back(Port{BusyResource(p.l2_read_bytes_per_cycle),
+                          BusyResource(p.l2_write_bytes_per_cycle),
+                          BusyResource(p.hbm_read_bytes_per_cycle),
+                          BusyResource(p.hbm_write_bytes_per_cycle)});
   links_.assign(std::size_t(hw.dies) * hw.dies, BusyResource(hw.die_link.bytes_per_cycle));
 }
 
 MemorySystem::LineCounts MemorySystem::walk_lines(Die& die, const GmRange& range, bool write,
                                                   bool allow_full_line) {
   LineCounts n;
+  fetched_.clear();
   const std::uint64_t line = die.tags.line_bytes();
   // Rows that follow each other without a gap are one run of bytes.
   const bool contiguous = range.stride_bytes == range.row_bytes;
@@ -34,11 +38,30 @@ MemorySystem::LineCounts MemorySystem::walk_lines(Die& die, const GmRange& range
       const LineAccess la = die.tags.access(a, write, full);
       n.hits += la.hit;
       n.misses += !la.hit;
-      n.fetches += la.fetch;
       n.writebacks += la.writeback;
+      if (la.fetch) {
+        ++n.fetches;
+        fetched_.push_back(la.slot);
+      }
+      if (la.hit) n.latest_ready = std::max(n.latest_ready, la.ready_cycle);
     }
   }
   return n;
+}
+
+void MemorySystem::count(report::MemoryStats& st, const LineCounts& lines, GmOp op,
+                         std::uint64_t bytes, std::uint64_t line) const {
+  st.hbm_read_bytes += lines.fetches * line;
+  st.hbm_write_bytes += lines.writebacks * line;
+  st.l2_writebacks += lines.writebacks;
+  if (op == GmOp::read) {
+    st.l2_read_hits += lines.hits;
+    st.l2_read_misses += lines.misses;
+  } else {
+    st.l2_write_hits += lines.hits;
+    st.l2_write_misses += lines.misses;
+  }
+  if (op == GmOp::atomic_add) st.atomic_bytes += bytes;
 }
 
 TransferTiming MemorySystem::access(std::size_t port, std::uint32_t core_die,
@@ -46,60 +69,52 @@ TransferTiming MemorySystem::access(std::size_t port, std::uint32_t core_die,
                                     std::uint32_t setup_cycles, double path_bytes_per_cycle) {
   const std::uint32_t home = hw_.die_of_address(range.address);
   Die& die = dies_[home];
-  report::MemoryStats& st = stats_[home];
   const std::uint64_t bytes = range.bytes();
   const bool reads = op != GmOp::write;
   const bool writes = op != GmOp::read;
-
-  const LineCounts lines = walk_lines(die, range, writes, op == GmOp::write);
   const std::uint64_t line = die.tags.line_bytes();
-  const std::uint64_t hbm_bytes = (lines.fetches + lines.writebacks) * line;
-  st.hbm_read_bytes += lines.fetches * line;
-  st.hbm_write_bytes += lines.writebacks * line;
-  st.l2_writebacks += lines.writebacks;
-  if (writes) {
-    st.l2_write_hits += lines.hits;
-    st.l2_write_misses += lines.misses;
-  } else {
-    st.l2_read_hits += lines.hits;
-    st.l2_read_misses += lines.misses;
-  }
-  if (op == GmOp::atomic_add) st.atomic_bytes += bytes;
+  const LineCounts lines = walk_lines(die, range, writes, op == GmOp::write);
+  count(stats_[home], lines, op, bytes, line);
+  const std::uint64_t fetch_bytes = lines.fetches * line;
+  const std::uint64_t writeback_bytes = lines.writebacks * line;
 
-  std::uint64_t latency = hw_.l2.hit_latency_cycles;
-  if (lines.fetches > 0) latency += hw_.hbm.latency_cycles;
   const Ticks ready = cycles_to_ticks(now_cycle + setup_cycles);
-
-  // Unloaded: the slowest resource alone. The mover's own path is not shared.
-  const BusyResource path(path_bytes_per_cycle);
+  const BusyResource path(path_bytes_per_cycle);  // the mover's own path is not shared
   Port& p = ports_[port];
   Ticks unloaded = path.service(bytes);
-  if (reads) unloaded = std::max({unloaded, p.read.service(bytes), die.l2_read.service(bytes)});
-  if (writes) unloaded = std::max({unloaded, p.write.service(bytes), die.l2_write.service(bytes)});
-  unloaded = std::max(unloaded, die.hbm.service(hbm_bytes));
-
-  // Loaded: every shared resource reserved from `ready`.
-  Ticks end = ready + path.service(bytes);
+  Ticks end = ready + unloaded;
+  auto use = [&](BusyResource& r, std::uint64_t n) {
+    if (n == 0) return;
+    unloaded = std::max(unloaded, r.service(n));
+    end = std::max(end, r.acquire(ready, n));
+  };
   if (reads) {
-    end = std::max(end, p.read.acquire(ready, bytes));
-    end = std::max(end, die.l2_read.acquire(ready, bytes));
+    use(p.l2_read, bytes);
+    use(die.l2_read, bytes);
   }
   if (writes) {
-    end = std::max(end, p.write.acquire(ready, bytes));
-    end = std::max(end, die.l2_write.acquire(ready, bytes));
+    use(p.l2_write, bytes);
+    use(die.l2_write, bytes);
   }
-  if (hbm_bytes > 0) end = std::max(end, die.hbm.acquire(ready, hbm_bytes));
+  use(p.hbm_read, fetch_bytes);
+  use(p.hbm_write, writeback_bytes);
+  use(die.hbm, fetch_bytes + writeback_bytes);
+  std::uint64_t latency = hw_.l2.hit_latency_cycles;
   if (home != core_die) {
-    BusyResource& link = links_[std::size_t(core_die) * hw_.dies + home];
-    unloaded = std::max(unloaded, link.service(bytes));
-    end = std::max(end, link.acquire(ready, bytes));
+    // Data moves home -> core for a read, core -> home for a write (an atomic does both).
+    if (reads) use(links_[std::size_t(home) * hw_.dies + core_die], bytes);
+    if (writes) use(links_[std::size_t(core_die) * hw_.dies + home], bytes);
     latency += hw_.die_link.latency_cycles;
     stats_[core_die].die_link_bytes += bytes;
   }
+  const std::uint64_t hbm_latency = lines.fetches > 0 ? hw_.hbm.latency_cycles : 0;
+  // The lines this access fetched are in L2 once their HBM data lands.
+  const std::uint64_t landed = ticks_to_cycles_ceil(end) + hbm_latency;
+  for (std::uint64_t slot : fetched_) die.tags.set_ready(slot, landed);
 
   TransferTiming t;
-  t.end_cycle = ticks_to_cycles_ceil(end) + latency;
-  t.unloaded_cycles = setup_cycles + ticks_to_cycles_ceil(unloaded) + latency;
+  t.end_cycle = std::max(landed, lines.latest_ready) + latency;
+  t.unloaded_cycles = setup_cycles + ticks_to_cycles_ceil(unloaded) + hbm_latency + latency;
   return t;
 }
 

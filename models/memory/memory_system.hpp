@@ -1,10 +1,12 @@
 #pragma once
 // Timing of every GM access: per-die L2 (tags in L2Tags, bandwidth as busy-until resources for
-// reads and writes), per-die HBM shared by all cores of the die, a port per core capping its
-// own GM read and write rate, and a die-to-die link for addresses owned by another die.
+// reads and writes), per-die HBM shared by all cores of the die, per-core caps (every byte at
+// the core's L2 rate, the bytes that miss at its HBM rate), and a die-to-die link in each
+// direction for addresses owned by another die.
 //
 // A transfer costs O(lines) plain C++ work for the tag lookups and no SystemC events. Its end:
-//   end = ready + max over resources (queueing + bytes / rate) + latency
+//   end = max( ready + max over resources (queueing + bytes / rate),
+//              the latest in-flight fetch of a line it hits ) + latency
 //   latency = l2.hit_latency (+ hbm.latency if any line missed) (+ die_link.latency if remote)
 // Each resource is reserved independently from `ready` (a pipelined flow through all of them);
 // what this abstracts away: bank/channel interleaving inside HBM and L2, request-level
@@ -13,7 +15,6 @@
 // reservation of the access that evicted them; dirty lines left at the end are flushed by
 // finish() (counted as HBM writes, not timed), since a kernel's output must reach HBM.
 #include <cstdint>
-#include <memory>
 #include <vector>
 
 #include "models/memory/busy_resource.hpp"
@@ -60,17 +61,21 @@ class MemorySystem {
     BusyResource l2_read, l2_write, hbm;
   };
   struct Port {
-    BusyResource read, write;
+    BusyResource l2_read, l2_write, hbm_read, hbm_write;
   };
   struct LineCounts {
     std::uint64_t hits = 0, misses = 0, fetches = 0, writebacks = 0;
+    std::uint64_t latest_ready = 0;  // of the lines hit while their fetch was in flight
   };
   LineCounts walk_lines(Die& die, const GmRange& range, bool write, bool allow_full_line);
+  void count(report::MemoryStats& st, const LineCounts& lines, GmOp op, std::uint64_t bytes,
+             std::uint64_t line) const;
 
   const config::HardwareConfig& hw_;
   std::vector<Die> dies_;
   std::vector<Port> ports_;
-  std::vector<BusyResource> links_;  // [from * dies + to]
+  std::vector<BusyResource> links_;   // [from * dies + to], the direction data moves
+  std::vector<std::uint64_t> fetched_;  // scratch: slots of the lines the current access fetches
   std::vector<report::MemoryStats> stats_;
 };
 

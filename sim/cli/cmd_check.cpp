@@ -21,6 +21,7 @@
 #include "sim/cli/exit_codes.hpp"
 #include "sim/cli/report_fields.hpp"
 #include "sim/cli/run_pipeline.hpp"
+#include "sim/cli/subprocess.hpp"
 #include "sim/cli/table.hpp"
 #include "sim/config/units.hpp"
 
@@ -49,12 +50,9 @@ Golden read_golden(const std::string& path) {
   const config::ConfigNode root = config::ConfigNode::load_file(path);
   const config::ConfigNode g = root.child("golden");
   Golden golden;
-  const config::ConfigNode run = g.child("run");
-  golden.run_text = run.as_string();
-  golden.run_path = resolve_relative(path, golden.run_text);
-  if (!fs::is_regular_file(golden.run_path))
-    run.fail("a run file that exists (looked for " + golden.run_path + ")");
-  golden.run_node = run;
+  golden.run_node = g.child("run");
+  golden.run_path = run_file_at(path, *golden.run_node);
+  golden.run_text = golden.run_node->as_string();
   if (const auto set = g.optional_child("set"))
     for (const auto& item : set->items()) golden.sets.push_back(item.as_string());
   golden.timing_only = g.get_bool("timing_only", false);
@@ -93,10 +91,11 @@ Golden read_golden(const std::string& path) {
 }
 
 // The golden again with the actual values (tolerances and whys kept): `check --record`.
-void print_recorded(const Golden& g, const std::string& path, const Json& report, std::ostream& out) {
+void print_recorded(const Golden& g, const std::string& path, const Json& report,
+                    std::ostream& out) {
   using config::units::quote;
-  out << "# " << path << ", recorded by `ascendsim check --record`: review every changed value\n"
-      << "# and its why before committing (tests/regression/README.md).\n"
+  out << "# " << path << "\n# recorded by `ascendsim check --record`: review every changed "
+      << "value and its why\n# before committing (tests/regression/README.md).\n"
       << "golden:\n  run: " << g.run_text << "\n";
   if (!g.sets.empty()) {
     out << "  set: [";
@@ -109,8 +108,8 @@ void print_recorded(const Golden& g, const std::string& path, const Json& report
     const FieldLookup found = find_field(report, f.expect.field);
     if (!found.found) throw config::ConfigError(f.key.where() + ": " + found.error);
     const Json& v = found.value;
-    out << "    " << f.expect.field << ": {value: "
-        << (v.is_string() ? quote(v.get<std::string>()) : field_text(v, "null"));
+    out << "    " << f.expect.field
+        << ": {value: " << (v.is_string() ? quote(v.get<std::string>()) : field_text(v, "null"));
     if (f.expect.abs_tol > 0) out << ", abs_tol: " << field_text(Json(f.expect.abs_tol));
     if (f.expect.rel_tol > 0) out << ", rel_tol: " << field_text(Json(f.expect.rel_tol));
     if (!f.expect.why.empty()) out << ", why: " << quote(f.expect.why);
@@ -130,8 +129,8 @@ int cmd_check(const Args& args, std::ostream& out) {
       "(expected, actual, tolerance, OK / MISS). Exit 0: all match; 1: a field missed or the\n"
       "kernel's numerical check failed; 2: bad golden file (unknown key or report field);\n"
       "3: simulation error. Goldens live in tests/regression/ (see its README.md).\n\noptions");
-  desc.add_options()("help,h", "this help")(
-      "out", po::value<std::string>(&out_dir), "output directory (default: out/check/<golden stem>)")(
+  desc.add_options()("help,h", "this help")("out", po::value<std::string>(&out_dir),
+                                            "output directory (default: out/check/<golden stem>)")(
       "record", po::bool_switch(&record),
       "print the golden with this run's actual values instead of checking (to regenerate it "
       "deliberately: review, then replace the file)");

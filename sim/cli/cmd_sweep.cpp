@@ -21,7 +21,6 @@
 // values, figures, exit code; rows in point order whatever the completion order), DIR/sweep.gp
 // and DIR/sweep.svg (when gnuplot is installed). Exit: the worst child code (3 > 2 > 1 > 0).
 #include <algorithm>
-#include <boost/program_options.hpp>
 #include <cctype>
 #include <cstring>
 #include <filesystem>
@@ -31,7 +30,6 @@
 #include "sim/cli/commands.hpp"
 #include "sim/cli/exit_codes.hpp"
 #include "sim/cli/report_fields.hpp"
-#include "sim/cli/run_config.hpp"
 #include "sim/cli/subprocess.hpp"
 #include "sim/cli/table.hpp"
 #include "sim/config/units.hpp"
@@ -40,7 +38,6 @@ namespace ascendsim::cli {
 namespace {
 
 namespace fs = std::filesystem;
-namespace po = boost::program_options;
 
 const std::vector<std::string> kDefaultFigures{"cycles", "time_us", "tflops", "cube_utilization"};
 
@@ -50,9 +47,9 @@ struct PlotSpec {
 };
 
 struct Axis {
-  std::string key;                 // the axis name: its key path, or the name of a linked axis
-  std::vector<std::string> paths;  // the key paths each value is assigned to
-  std::vector<std::string> values;                 // labels: "256", "int8/int32"
+  std::string key;                  // the axis name: its key path, or the name of a linked axis
+  std::vector<std::string> paths;   // the key paths each value is assigned to
+  std::vector<std::string> values;  // labels: "256", "int8/int32"
   std::vector<std::vector<std::string>> assigned;  // per value: what each path is set to
   config::ConfigNode node;
 };
@@ -97,11 +94,8 @@ SweepFile read_sweep(const std::string& path) {
   const config::ConfigNode root = config::ConfigNode::load_file(path);
   const config::ConfigNode s = root.child("sweep");
   SweepFile f;
-  const config::ConfigNode run = s.child("run");
-  f.run_path = resolve_relative(path, run.as_string());
-  if (!fs::is_regular_file(f.run_path))
-    run.fail("a run file that exists (looked for " + f.run_path + ")");
-  f.run_node = run;
+  f.run_node = s.child("run");
+  f.run_path = run_file_at(path, *f.run_node);
   if (const auto set = s.optional_child("set"))
     for (const auto& item : set->items()) {
       f.sets.push_back(item.as_string());
@@ -126,9 +120,10 @@ SweepFile read_sweep(const std::string& path) {
       else if (item.is_scalar())
         parts.assign(axis.paths.size(), item.as_string());
       if (parts.size() != axis.paths.size())
-        item.fail(node.is_map() ? "a value, or a list of " + std::to_string(axis.paths.size()) +
-                                      " values (one per path of `set`)"
-                                : std::string("a single value (each is passed as --set path=value)"));
+        item.fail(node.is_map()
+                      ? "a value, or a list of " + std::to_string(axis.paths.size()) +
+                            " values (one per path of `set`)"
+                      : std::string("a single value (each is passed as --set path=value)"));
       std::string label;
       for (std::size_t p = 0; p < parts.size(); ++p)
         if (p == 0 || item.is_sequence()) label += (p ? "/" : "") + parts[p];
@@ -196,7 +191,6 @@ std::string point_dir_name(const SweepFile& f, std::size_t index, std::size_t co
   throw config::ConfigError(f.run_node->where() + ": " + what);
 }
 
-
 std::string gp_quote(const std::string& text) {
   std::string out = "\"";
   for (char c : text) out += (c == '"' || c == '\\') ? std::string("\\") + c : std::string(1, c);
@@ -206,13 +200,16 @@ std::string gp_quote(const std::string& text) {
 // A gnuplot script with the data inline: y over x, one line per combination of the axes other
 // than x (the series axis first in its label). `plotted` counts the points with a numeric y.
 std::string plot_script(const SweepFile& f, const std::vector<std::vector<std::string>>& values,
-                        const std::vector<Json>& ys, const std::string& title, std::size_t& plotted) {
+                        const std::vector<Json>& ys, const std::string& title,
+                        std::size_t& plotted) {
   const auto axes = names_of(f.axes);
   const std::size_t ix = std::find(axes.begin(), axes.end(), f.plot.x) - axes.begin();
   std::vector<std::size_t> others;
   for (std::size_t a = 0; a < axes.size(); ++a)
-    if (a != ix && axes[a] == f.plot.series) others.insert(others.begin(), a);
-    else if (a != ix) others.push_back(a);
+    if (a != ix && axes[a] == f.plot.series)
+      others.insert(others.begin(), a);
+    else if (a != ix)
+      others.push_back(a);
   const std::vector<std::string>& xs = f.axes[ix].values;
   const bool numeric_x = std::all_of(xs.begin(), xs.end(), [](const std::string& v) {
     return config::units::parse_double(v).has_value();
@@ -222,18 +219,24 @@ std::string plot_script(const SweepFile& f, const std::vector<std::vector<std::s
   for (std::size_t i = 0; i < values.size(); ++i) {
     if (!ys[i].is_number()) continue;
     std::string label;
-    for (std::size_t a : others) label += (label.empty() ? "" : ", ") + axes[a] + "=" + values[i][a];
+    for (std::size_t a : others)
+      label += (label.empty() ? "" : ", ") + axes[a] + "=" + values[i][a];
     const auto at = std::find(labels.begin(), labels.end(), label) - labels.begin();
     if (std::size_t(at) == labels.size()) labels.push_back(label), blocks.emplace_back();
     const auto pos = std::find(xs.begin(), xs.end(), values[i][ix]) - xs.begin();
-    blocks[at] += (numeric_x ? values[i][ix] : std::to_string(pos)) + " " + field_text(ys[i]) + "\n";
+    blocks[at] +=
+        (numeric_x ? values[i][ix] : std::to_string(pos)) + " " + field_text(ys[i]) + "\n";
     ++plotted;
   }
   std::string gp = "# " + title + ". Drawn by ascendsim sweep; rerun here: gnuplot sweep.gp\n";
-  gp += "set terminal svg size 800,500 dynamic noenhanced font \"sans,12\" background rgb \"white\"\n";
+  gp +=
+      "set terminal svg size 800,500 dynamic noenhanced font \"sans,12\" background rgb "
+      "\"white\"\n";
   gp += "set output \"sweep.svg\"\nset title " + gp_quote(title) + "\n";
   gp += "set xlabel " + gp_quote(f.plot.x) + "\nset ylabel " + gp_quote(f.plot.y) + "\n";
-  gp += "set grid\nset key outside right top\nset autoscale xfix\nset offsets graph 0.05, graph 0.05, 0, 0\n";
+  gp +=
+      "set grid\nset key outside right top\nset autoscale xfix\nset offsets graph 0.05, graph "
+      "0.05, 0, 0\n";
   if (f.plot.log_x) gp += "set logscale x\n";
   if (f.plot.log_y) gp += "set logscale y\n";
   std::string tics;
@@ -260,7 +263,8 @@ std::string draw_plot(const SweepFile& f, const std::vector<std::vector<std::str
   std::ofstream(gp) << plot_script(f, values, ys, title, plotted);
   fs::remove(svg);
   if (plotted == 0) {
-    std::cerr << "plot: no point has a numeric " << f.plot.y << "; " << svg.string() << " not drawn\n";
+    std::cerr << "plot: no point has a numeric " << f.plot.y << "; " << svg.string()
+              << " not drawn\n";
     return "";
   }
   if (!find_program("gnuplot")) {
@@ -272,7 +276,8 @@ std::string draw_plot(const SweepFile& f, const std::vector<std::vector<std::str
   const ChildStatus status = run_child(job);
   if (status.exit_code != 0 || !fs::exists(svg)) {
     std::cerr << "plot: gnuplot failed (" << status.describe() << "); " << job.log_path
-              << " ends:\n" << log_tail(job.log_path, 8);
+              << " ends:\n"
+              << log_tail(job.log_path, 8);
     return "";
   }
   return svg.string();
@@ -281,39 +286,20 @@ std::string draw_plot(const SweepFile& f, const std::vector<std::vector<std::str
 }  // namespace
 
 int cmd_sweep(const Args& args, std::ostream& out) {
-  std::string sweep_path, out_dir;
-  std::vector<std::string> extra_sets;
-  unsigned jobs = default_jobs();
-  bool timing_only = false;
-  po::options_description desc(
+  const auto opt = parse_fan_out(
+      args, "sweep",
       "usage: ascendsim sweep SWEEP.yaml [-j N] [--out DIR]\n\n"
       "Crosses the axes of a sweep file (cartesian product, file order) and runs every point\n"
       "as its own process, N at a time. Prints one row per point (axis values, figures, exit\n"
       "code) and writes DIR/sweep.csv with the same rows in point order, DIR/points/<i>_.../\n"
       "(each point's report and log.txt), and the plot DIR/sweep.svg drawn by gnuplot from\n"
       "DIR/sweep.gp (without gnuplot the .gp is kept; rerun it with `cd DIR && gnuplot\n"
-      "sweep.gp`). Exit code: the worst of the points' (3 > 2 > 1 > 0).\n\noptions");
-  desc.add_options()("help,h", "this help")(
-      "out", po::value<std::string>(&out_dir), "output directory (default: out/sweep/<file stem>)")(
-      "jobs,j", po::value<unsigned>(&jobs), "points run at once (default: hardware threads)")(
-      "set", po::value<std::vector<std::string>>(&extra_sets)->composing(),
-      "override a field at every point, after the file's; repeatable")(
-      "timing-only", po::bool_switch(&timing_only), "run every point timing-only");
-  po::options_description hidden;
-  hidden.add_options()("sweep", po::value<std::string>(&sweep_path));
-  po::options_description all;
-  all.add(desc).add(hidden);
-  po::positional_options_description pos;
-  pos.add("sweep", 1);
-  po::variables_map vm;
-  po::store(po::command_line_parser(args).options(all).positional(pos).run(), vm);
-  if (vm.count("help")) {
-    out << desc << "\nexample: ascendsim sweep configs/sweeps/gemm_size.yaml -j 8 --out out/gemm_size\n";
-    return kExitOk;
-  }
-  po::notify(vm);
-  if (sweep_path.empty()) throw po::error("missing the sweep file (SWEEP.yaml)");
-  if (out_dir.empty()) out_dir = "out/sweep/" + fs::path(sweep_path).stem().string();
+      "sweep.gp`). Exit code: the worst of the points' (3 > 2 > 1 > 0).",
+      "point", "ascendsim sweep configs/sweeps/gemm_size.yaml -j 8 --out out/gemm_size", out);
+  if (!opt) return kExitOk;
+  const std::string& sweep_path = opt->file;
+  const std::string& out_dir = opt->out_dir;
+  bool timing_only = opt->timing_only;
 
   const SweepFile f = read_sweep(sweep_path);
   timing_only = timing_only || f.timing_only;
@@ -330,7 +316,7 @@ int cmd_sweep(const Args& args, std::ostream& out) {
       for (std::size_t p = 0; p < f.axes[a].paths.size(); ++p)
         sets.push_back(f.axes[a].paths[p] + "=" + f.axes[a].assigned[choice[a]][p]);
     }
-    sets.insert(sets.end(), extra_sets.begin(), extra_sets.end());
+    sets.insert(sets.end(), opt->sets.begin(), opt->sets.end());
     // Every point has the same keys: checking the first one finds misspelt paths at once.
     if (i == 0) try {
         precheck_run(f.run_path, sets);
@@ -340,24 +326,14 @@ int cmd_sweep(const Args& args, std::ostream& out) {
     const fs::path dir = fs::path(out_dir) / "points" / point_dir_name(f, i, count, values[i]);
     children.push_back(run_job(f.run_path, sets, dir.string(), timing_only));
   }
-  const auto status = run_children(children, jobs, "points");
+  const auto status = run_children(children, opt->jobs, "points");
 
   // Figures per point; a figure no report knows is a bad sweep file (reported after writing).
-  std::vector<std::vector<Json>> figures(count, std::vector<Json>(f.figures.size()));
-  std::vector<bool> known(f.figures.size(), false);
-  std::vector<std::string> unknown_error(f.figures.size());
-  bool any_report = false;
-  for (std::size_t i = 0; i < count; ++i) {
-    if (exit_code_of(status[i]) > kExitCheckFailed) continue;
-    const auto report = load_report(fs::path(children[i].log_path).parent_path().string());
-    if (!report) continue;
-    any_report = true;
-    for (std::size_t k = 0; k < f.figures.size(); ++k) {
-      const FieldLookup found = find_field(*report, f.figures[k]);
-      if (found.found) figures[i][k] = found.value, known[k] = true;
-      else unknown_error[k] = found.error;
-    }
-  }
+  std::vector<std::optional<Json>> reports(count);
+  for (std::size_t i = 0; i < count; ++i)
+    if (exit_code_of(status[i]) <= kExitCheckFailed)
+      reports[i] = load_report(fs::path(children[i].log_path).parent_path().string());
+  const FieldGrid figures = collect_fields(reports, f.figures);
 
   std::vector<std::string> header = names_of(f.axes);
   header.insert(header.end(), f.figures.begin(), f.figures.end());
@@ -370,7 +346,7 @@ int cmd_sweep(const Args& args, std::ostream& out) {
   for (std::size_t i = 0; i < count; ++i) {
     std::vector<std::string> row = values[i], shown = values[i];
     shown.insert(shown.begin(), std::to_string(i));
-    for (const Json& v : figures[i]) {
+    for (const Json& v : figures.values[i]) {
       row.push_back(field_text(v));
       shown.push_back(exit_code_of(status[i]) > kExitCheckFailed ? "-" : field_display(v));
     }
@@ -385,28 +361,24 @@ int cmd_sweep(const Args& args, std::ostream& out) {
   csv.write_csv(csv_file);
   if (!csv_file) throw std::runtime_error("cannot write " + csv_path.string());
 
-  out << "sweep " << sweep_path << ": " << count << " points" << (timing_only ? ", timing-only" : "")
-      << "\n";
+  out << "sweep " << sweep_path << ": " << count << " points"
+      << (timing_only ? ", timing-only" : "") << "\n";
   table.print(out);
-  for (std::size_t i = 0; i < count; ++i) {
-    const int c = exit_code_of(status[i]);
-    if (c == kExitOk) continue;
-    std::cerr << "point " << i << " (" << fs::path(children[i].log_path).parent_path().string()
-              << "): " << status[i].describe() << (c == kExitCheckFailed ? "\n" : "; its log ends:\n");
-    if (c != kExitCheckFailed) std::cerr << log_tail(children[i].log_path, 8);
-  }
+  for (std::size_t i = 0; i < count; ++i)
+    if (status[i].exit_code != kExitOk)
+      std::cerr << failure_text("point " + std::to_string(i), status[i], children[i].log_path);
 
   const std::size_t y = std::find(f.figures.begin(), f.figures.end(), f.plot.y) - f.figures.begin();
   std::vector<Json> ys;
-  for (std::size_t i = 0; i < count; ++i) ys.push_back(figures[i][y]);
-  const std::string title = "sweep " + fs::path(sweep_path).stem().string() + ": " + f.plot.y +
-                            " over " + f.plot.x;
+  for (std::size_t i = 0; i < count; ++i) ys.push_back(figures.values[i][y]);
+  const std::string title =
+      "sweep " + fs::path(sweep_path).stem().string() + ": " + f.plot.y + " over " + f.plot.x;
   const std::string svg = draw_plot(f, values, ys, title, out_dir);
   out << "wrote " << csv_path.string() << (svg.empty() ? "" : ", " + svg) << "\n";
 
-  for (std::size_t k = 0; k < f.figures.size(); ++k)
-    if (any_report && !known[k] && !f.figure_nodes.empty())
-      throw config::ConfigError(f.figure_nodes[k].where() + ": " + unknown_error[k]);
+  for (std::size_t k = 0; k < f.figure_nodes.size(); ++k)  // none for the default figures
+    if (!figures.unknown[k].empty())
+      throw config::ConfigError(f.figure_nodes[k].where() + ": " + figures.unknown[k]);
   return code;
 }
 

@@ -62,8 +62,10 @@ int trace_dump(const Args& args, std::ostream& out) {
   if (run_path.empty()) throw po::error("missing the run file (RUN.yaml)");
   RunConfig rc = load_run_config(run_path, sets);
   auto kernel = kernel_for_run(rc);
-  isa::Program program = build_program(*kernel, rc.hw, !(timing_only || rc.timing_only));
+  isa::Program program = build_program(*kernel, rc, !(timing_only || rc.timing_only));
   if (!out_path.empty()) {
+    const fs::path parent = fs::path(out_path).parent_path();
+    if (!parent.empty()) fs::create_directories(parent);
     trace::write_trace_files(program, out_path);
     std::cerr << "wrote " << out_path << " (" << program.instruction_count()
               << " instructions on " << program.cores.size() << " cores)\n";
@@ -115,6 +117,9 @@ int trace_run(const Args& args, std::ostream& out) {
   const config::HardwareConfig hw = config::load_hardware(hw_doc);
   isa::Program program = trace::read_trace(trace_path);
   auto kernel = kernel_of_trace(program, trace_path);
+  // The kernel resolves its plan (tiling, padding) for the report while it builds; its
+  // instructions are not used: the trace's are simulated.
+  if (kernel) kernel->build(hw, /*functional=*/false);
   if (!timing_only) trace::materialize_tensors(program);
 
   report::RunSummary summary = simulate_program(program, hw, timing_only, timeline);

@@ -18,8 +18,10 @@ namespace units = config::units;
 std::vector<std::string> split_dots(const std::string& path) {
   std::vector<std::string> out(1);
   for (char c : path) {
-    if (c == '.') out.emplace_back();
-    else out.back() += c;
+    if (c == '.')
+      out.emplace_back();
+    else
+      out.back() += c;
   }
   return out;
 }
@@ -59,7 +61,8 @@ std::string hint(const Json& object, const std::string& missing) {
   }
   std::string out;
   if (!best.empty()) out = "did you mean '" + best + "'?";
-  if (object.size() <= 12) out += (out.empty() ? "" : "; ") + std::string("fields there: ") + listing;
+  if (object.size() <= 12)
+    out += (out.empty() ? "" : "; ") + std::string("fields there: ") + listing;
   return out.empty() ? "" : " (" + out + ")";
 }
 
@@ -87,7 +90,8 @@ FieldLookup find_field(const Json& report, const std::string& path) {
     bool matched = false;
     for (std::size_t end = segs.size(); end > pos && !matched; --end) {
       bool inner_index = false;  // only the last segment of a dotted key may carry [i]
-      for (std::size_t i = pos; i + 1 < end; ++i) inner_index |= segs[i].find('[') != std::string::npos;
+      for (std::size_t i = pos; i + 1 < end; ++i)
+        inner_index |= segs[i].find('[') != std::string::npos;
       if (inner_index) continue;
       std::string key;
       std::vector<std::size_t> indices;
@@ -124,6 +128,27 @@ FieldLookup find_field(const Json& report, const std::string& path) {
   out.found = true;
   out.value = node->is_null() ? Json(nullptr) : *node;
   return out;
+}
+
+FieldGrid collect_fields(const std::vector<std::optional<Json>>& reports,
+                         const std::vector<std::string>& fields) {
+  FieldGrid grid;
+  grid.values.assign(reports.size(), std::vector<Json>(fields.size()));
+  grid.unknown.assign(fields.size(), "");
+  for (std::size_t f = 0; f < fields.size(); ++f) {
+    bool known = false;
+    std::string error;
+    for (std::size_t r = 0; r < reports.size(); ++r) {
+      if (!reports[r]) continue;
+      const FieldLookup found = find_field(*reports[r], fields[f]);
+      if (found.found)
+        grid.values[r][f] = found.value, known = true;
+      else
+        error = found.error;
+    }
+    if (!known) grid.unknown[f] = error;
+  }
+  return grid;
 }
 
 std::optional<Json> load_report(const std::string& dir) {

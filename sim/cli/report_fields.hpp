@@ -15,10 +15,10 @@
 // a bool or string matches when equal; an expected null matches only null. The expected text
 // is read as the type the report field has, so `value: 1` against a bool field is a bad golden,
 // not a miss.
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
-
-#include <nlohmann/json.hpp>
+#include <vector>
 
 namespace ascendsim::cli {
 
@@ -26,11 +26,21 @@ using Json = nlohmann::ordered_json;
 
 struct FieldLookup {
   bool found = false;
-  Json value;          // the field's value (may be null) when found
-  std::string error;   // when not found: "report.json has no field 'hbm.reed_bytes': ..."
+  Json value;         // the field's value (may be null) when found
+  std::string error;  // when not found: "report.json has no field 'hbm.reed_bytes': ..."
 };
 
 FieldLookup find_field(const Json& report, const std::string& path);
+
+// The values of `fields` in each of several reports (compare variants, sweep points): values[r][f]
+// is null where report r is missing or lacks field f. unknown[f] is the lookup error when no
+// report that exists has field f (a misspelt path, most likely), "" otherwise.
+struct FieldGrid {
+  std::vector<std::vector<Json>> values;
+  std::vector<std::string> unknown;
+};
+FieldGrid collect_fields(const std::vector<std::optional<Json>>& reports,
+                         const std::vector<std::string>& fields);
 
 // DIR/report.json parsed; nullopt if it is missing or not JSON (a run that failed early).
 std::optional<Json> load_report(const std::string& dir);
@@ -43,17 +53,17 @@ std::string field_text(const Json& value, const std::string& null_text = "");
 std::string field_display(const Json& value);
 
 struct Expectation {
-  std::string field;           // dotted path
-  std::string text;            // the expected value as written in YAML ("0.91", "true", "gemm")
-  bool is_null = false;        // `value: null` (or `~`, or empty)
+  std::string field;     // dotted path
+  std::string text;      // the expected value as written in YAML ("0.91", "true", "gemm")
+  bool is_null = false;  // `value: null` (or `~`, or empty)
   double abs_tol = 0.0;
   double rel_tol = 0.0;
-  std::string why;             // the justification of the tolerance, shown on a miss
+  std::string why;  // the justification of the tolerance, shown on a miss
 };
 
 struct FieldVerdict {
   bool ok = false;
-  std::string actual;          // the actual value as field_text prints it ("null" for null)
+  std::string actual;  // the actual value as field_text prints it ("null" for null)
   // Non-empty: the expectation cannot be compared with the field (wrong type, a map or list):
   // the golden file is wrong, not the run.
   std::string bad_expectation;

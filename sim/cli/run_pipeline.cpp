@@ -19,15 +19,11 @@ std::unique_ptr<kernels::Kernel> kernel_for_run(const RunConfig& rc) {
   return kernel;
 }
 
-isa::Program build_program(kernels::Kernel& kernel, const config::HardwareConfig& hw,
-                           bool functional) {
-  isa::Program program = kernel.build(hw, functional);
-  // The resolved parameters, so that a dumped trace can recreate the kernel (trace run).
-  report::Json spec{{"name", kernel.name()}};
-  const report::Json params = kernel.params();
-  for (auto it = params.begin(); it != params.end(); ++it)
-    if (it.key() != "name") spec[it.key()] = it.value();
-  program.kernel = spec.dump();
+isa::Program build_program(kernels::Kernel& kernel, const RunConfig& rc, bool functional) {
+  isa::Program program = kernel.build(rc.hw, functional);
+  // The kernel node as configured (overrides applied), so that a dumped trace can recreate
+  // the kernel for its check and model (`trace run`).
+  program.kernel = rc.run.child("kernel").dump_flow();
   return program;
 }
 
@@ -116,7 +112,7 @@ RunOutcome execute_run(const RunOptions& options, std::ostream& out) {
   const bool trace = options.trace || rc.trace;
   const std::string out_dir = options.out_dir.empty() ? rc.out_dir : options.out_dir;
 
-  isa::Program program = build_program(*kernel, rc.hw, !timing_only);
+  isa::Program program = build_program(*kernel, rc, !timing_only);
   report::RunSummary summary = simulate_program(program, rc.hw, timing_only, trace);
   attach_kernel_results(summary, kernel.get(), program, rc.hw);
 

@@ -44,8 +44,7 @@ int finish_run(const report::RunSummary& summary, const std::string& out_dir,
 
 // Creates the kernel named by the run's `kernel:` node and checks the run file has no unknown keys.
 std::unique_ptr<kernels::Kernel> kernel_for_run(const RunConfig& rc);
-// kernel.build(), with Program::kernel set to the kernel's name and resolved parameters.
-isa::Program build_program(kernels::Kernel& kernel, const config::HardwareConfig& hw,
-                           bool functional);
+// kernel.build() on the run's hardware, with Program::kernel set to the run's kernel node.
+isa::Program build_program(kernels::Kernel& kernel, const RunConfig& rc, bool functional);
 
 }  // namespace ascendsim::cli

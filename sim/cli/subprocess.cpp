@@ -12,6 +12,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <boost/program_options.hpp>
 #include <cerrno>
 #include <cstring>
 #include <deque>
@@ -30,13 +31,20 @@ namespace {
 
 std::string code_meaning(int code) {
   switch (code) {
-    case kExitOk: return "ok";
-    case kExitCheckFailed: return "check failed";
-    case kExitBadInput: return "bad input";
-    case kExitSimError: return "simulation error";
-    case 126: return "could not start";
-    case 127: return "could not execute";
-    default: return "unexpected";
+    case kExitOk:
+      return "ok";
+    case kExitCheckFailed:
+      return "check failed";
+    case kExitBadInput:
+      return "bad input";
+    case kExitSimError:
+      return "simulation error";
+    case 126:
+      return "could not start";
+    case 127:
+      return "could not execute";
+    default:
+      return "unexpected";
   }
 }
 
@@ -66,8 +74,10 @@ pid_t spawn(const ChildJob& job) {
       (void)!::write(2, chdir_failed.data(), chdir_failed.size());
       ::_exit(126);
     }
-    if (search_path) ::execvp(argv[0], argv.data());
-    else ::execv(argv[0], argv.data());
+    if (search_path)
+      ::execvp(argv[0], argv.data());
+    else
+      ::execv(argv[0], argv.data());
     (void)!::write(2, exec_failed.data(), exec_failed.size());
     ::_exit(127);
   }
@@ -213,6 +223,56 @@ ChildJob run_job(const std::string& run_path, const std::vector<std::string>& se
   if (timing_only) job.argv.push_back("--timing-only");
   job.log_path = (fs::path(out_dir) / "log.txt").string();
   return job;
+}
+
+std::optional<FanOutOptions> parse_fan_out(const Args& args, const std::string& command,
+                                           const std::string& description, const std::string& unit,
+                                           const std::string& example, std::ostream& out) {
+  namespace po = boost::program_options;
+  FanOutOptions o;
+  o.jobs = default_jobs();
+  po::options_description desc(description + "\n\noptions");
+  desc.add_options()("help,h", "this help")(
+      "out", po::value<std::string>(&o.out_dir),
+      ("output directory (default: out/" + command + "/<file stem>)").c_str())(
+      "jobs,j", po::value<unsigned>(&o.jobs),
+      (unit + "s run at once, each its own process (default: hardware threads)").c_str())(
+      "set", po::value<std::vector<std::string>>(&o.sets)->composing(),
+      ("override a field in every " + unit + ", after the file's overrides; repeatable").c_str())(
+      "timing-only", po::bool_switch(&o.timing_only),
+      ("run every " + unit + " timing-only").c_str());
+  po::options_description hidden;
+  hidden.add_options()("file", po::value<std::string>(&o.file));
+  po::options_description all;
+  all.add(desc).add(hidden);
+  po::positional_options_description pos;
+  pos.add("file", 1);
+  po::variables_map vm;
+  po::store(po::command_line_parser(args).options(all).positional(pos).run(), vm);
+  if (vm.count("help")) {
+    out << desc << "\nexample: " << example << "\n";
+    return std::nullopt;
+  }
+  po::notify(vm);
+  if (o.file.empty()) throw po::error("missing the " + command + " file");
+  if (o.jobs == 0) throw po::error("-j must be at least 1");
+  if (o.out_dir.empty())
+    o.out_dir = "out/" + command + "/" + std::filesystem::path(o.file).stem().string();
+  return o;
+}
+
+std::string run_file_at(const std::string& file, const config::ConfigNode& run_key) {
+  const std::string path = resolve_relative(file, run_key.as_string());
+  if (!std::filesystem::is_regular_file(path))
+    run_key.fail("a run file that exists (looked for " + path + ")");
+  return path;
+}
+
+std::string failure_text(const std::string& label, const ChildStatus& status,
+                         const std::string& log_path) {
+  if (exit_code_of(status) == kExitCheckFailed)
+    return label + ": " + status.describe() + " (" + log_path + ")\n";
+  return label + ": " + status.describe() + "; " + log_path + " ends:\n" + log_tail(log_path, 8);
 }
 
 void precheck_run(const std::string& run_path, const std::vector<std::string>& sets) {

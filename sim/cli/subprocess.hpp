@@ -11,6 +11,9 @@
 #include <string>
 #include <vector>
 
+#include "sim/cli/commands.hpp"
+#include "sim/config/config_node.hpp"
+
 namespace ascendsim::cli {
 
 struct ChildJob {
@@ -57,6 +60,30 @@ std::string log_tail(const std::string& path, int lines, const std::string& inde
 // before writing its report is never credited with an old one.
 ChildJob run_job(const std::string& run_path, const std::vector<std::string>& sets,
                  const std::string& out_dir, bool timing_only);
+
+// The options of the commands that fan out into run children (compare, sweep).
+struct FanOutOptions {
+  std::string file;               // the positional COMPARE.yaml / SWEEP.yaml
+  std::string out_dir;            // --out; default out/<command>/<file stem>
+  std::vector<std::string> sets;  // --set, applied after the file's own overrides
+  unsigned jobs = 1;              // -j; default: hardware threads
+  bool timing_only = false;       // --timing-only
+};
+
+// Parses them. With --help, prints `description` (usage line and text), the options and
+// `example`, and returns nullopt. boost::program_options::error for bad arguments.
+std::optional<FanOutOptions> parse_fan_out(const Args& args, const std::string& command,
+                                           const std::string& description, const std::string& unit,
+                                           const std::string& example, std::ostream& out);
+
+// The `run:` key of a golden / compare / sweep file: the run file's path, taken relative to that
+// file; ConfigError at the key when there is no such file.
+std::string run_file_at(const std::string& file, const config::ConfigNode& run_key);
+
+// For a child that did not exit 0: "<label>: exit code 3 (simulation error); <log> ends:" and
+// the log's last lines; a failed numerical check (exit 1) gets the first line only.
+std::string failure_text(const std::string& label, const ChildStatus& status,
+                         const std::string& log_path);
 
 // Loads a run with its overrides and creates its kernel without simulating, so bad input fails
 // in the parent, at once, before any child starts. Throws what execute_run would throw.

@@ -30,14 +30,14 @@ void Table::print(std::ostream& out) const {
   std::vector<bool> right(n, true);
   for (std::size_t c = 0; c < n; ++c) {
     width[c] = header_[c].size();
-    bool any = false;
+    std::size_t cells = 0, numbers = 0;
     for (const auto& row : rows_) {
       width[c] = std::max(width[c], row[c].size());
       if (row[c].empty() || row[c] == "-" || row[c] == "n/a") continue;
-      any = true;
-      if (!looks_numeric(row[c])) right[c] = false;
+      ++cells;
+      if (looks_numeric(row[c])) ++numbers;
     }
-    if (!any) right[c] = false;
+    right[c] = numbers > 0 && 2 * numbers >= cells;
   }
   auto line = [&](const std::vector<std::string>& cells) {
     std::string text;

@@ -16,8 +16,8 @@ class Table {
   std::size_t rows() const { return rows_.size(); }
 
   // Columns separated by two spaces, a dashed rule under the header. A column is right-aligned
-  // when every non-empty cell below the header reads as a number ("12", "-0.5", "1.2e+03",
-  // "1.85x", "91%").
+  // when at least half of its cells below the header read as numbers ("12", "-0.5", "1.2e+03",
+  // "1.85x", "91%"); cells "", "-" and "n/a" do not count.
   void print(std::ostream& out) const;
   // RFC 4180: cells with a comma, quote or newline are quoted, quotes doubled; "\n" line ends.
   void write_csv(std::ostream& out) const;

@@ -294,4 +294,12 @@ std::string ConfigNode::dump() const {
   return std::string(out.c_str()) + "\n";
 }
 
+std::string ConfigNode::dump_flow() const {
+  YAML::Emitter out;
+  out.SetMapFormat(YAML::Flow);
+  out.SetSeqFormat(YAML::Flow);
+  out << *node_;
+  return out.c_str();
+}
+
 }  // namespace ascendsim::config

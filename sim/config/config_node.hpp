@@ -77,6 +77,8 @@ class ConfigNode {
   // The document as YAML text, with overrides applied: the effective config written beside
   // each report.
   std::string dump() const;
+  // This node alone as one line of flow-style YAML (`{name: gemm, m: 256, tile: {m: 128}}`).
+  std::string dump_flow() const;
 
  private:
   struct Doc;

@@ -40,9 +40,14 @@ struct MoverConfig {
   double bytes_per_cycle = 0;  // on-chip path rate; GM paths are also capped by the core port
 };
 
+// A core's own caps on GM traffic (the .ini's per-core [AICoreMemoryRates], HARDWARE.md §1):
+// every GM byte passes the L2 at the l2 rates; the bytes that miss (and the dirty lines a
+// write evicts) also pass the core's HBM rate.
 struct CorePortConfig {
-  double read_bytes_per_cycle = 0;   // this core's cap on GM reads (HBM or L2)
-  double write_bytes_per_cycle = 0;  // this core's cap on GM writes
+  double l2_read_bytes_per_cycle = 0;    // .ini l2_read
+  double l2_write_bytes_per_cycle = 0;   // .ini l2_write
+  double hbm_read_bytes_per_cycle = 0;   // .ini ddr_read: L2 misses this core fetches
+  double hbm_write_bytes_per_cycle = 0;  // .ini ddr_write: write-backs this core causes
 };
 
 struct BufferSizes {

@@ -66,8 +66,10 @@ MoverConfig read_mover(const ConfigNode& node) {
 
 CorePortConfig read_port(const ConfigNode& node) {
   CorePortConfig p;
-  p.read_bytes_per_cycle = read_rate(node, "read_bytes_per_cycle");
-  p.write_bytes_per_cycle = read_rate(node, "write_bytes_per_cycle");
+  p.l2_read_bytes_per_cycle = read_rate(node, "l2_read_bytes_per_cycle");
+  p.l2_write_bytes_per_cycle = read_rate(node, "l2_write_bytes_per_cycle");
+  p.hbm_read_bytes_per_cycle = read_rate(node, "hbm_read_bytes_per_cycle");
+  p.hbm_write_bytes_per_cycle = read_rate(node, "hbm_write_bytes_per_cycle");
   return p;
 }
 

@@ -37,8 +37,8 @@ struct CoreProgram {
 };
 
 struct Program {
-  // Which kernel generated this program, as a one-line JSON object {"name": ..., params...}
-  // (empty for hand-written traces). A trace carries it so that `trace run` can recreate the
+  // Which kernel generated this program: its run-file `kernel:` node as one line of flow YAML
+  // ({name: gemm, m: 256, ...}; empty for hand-written traces). A trace carries it so that `trace run` can recreate the
   // kernel's check and model and give the same report as the run it was dumped from.
   std::string kernel;
   std::vector<TensorDecl> tensors;

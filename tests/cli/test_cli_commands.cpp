@@ -61,7 +61,8 @@ std::vector<std::string> lines_of(const std::string& text) {
 
 TEST_CASE("a golden whose expectations all hold exits 0 and prints OK for every field") {
   const fs::path dir = fresh_dir("golden_pass");
-  const Ran r = run_ascendsim(dir, {"check", data("golden_pass.yaml"), "--out", (dir / "run").string()});
+  const Ran r =
+      run_ascendsim(dir, {"check", data("golden_pass.yaml"), "--out", (dir / "run").string()});
   INFO(r.output);
   CHECK(r.exit_code == 0);
   CHECK_THAT(r.output, Catch::Contains("5 of 5 fields match"));
@@ -73,7 +74,8 @@ TEST_CASE("a golden whose expectations all hold exits 0 and prints OK for every 
 
 TEST_CASE("a golden with a wrong expected value exits 1 and names the field it missed") {
   const fs::path dir = fresh_dir("golden_miss");
-  const Ran r = run_ascendsim(dir, {"check", data("golden_miss.yaml"), "--out", (dir / "run").string()});
+  const Ran r =
+      run_ascendsim(dir, {"check", data("golden_miss.yaml"), "--out", (dir / "run").string()});
   INFO(r.output);
   CHECK(r.exit_code == 1);
   CHECK_THAT(r.output, Catch::Contains("MISS flops.total: expected 1000 (rel 0.01), got 16777216"));
@@ -83,8 +85,8 @@ TEST_CASE("a golden with a wrong expected value exits 1 and names the field it m
 
 TEST_CASE("a golden naming an unknown report field exits 2 naming the golden's file and line") {
   const fs::path dir = fresh_dir("golden_unknown");
-  const Ran r =
-      run_ascendsim(dir, {"check", data("golden_unknown_field.yaml"), "--out", (dir / "run").string()});
+  const Ran r = run_ascendsim(
+      dir, {"check", data("golden_unknown_field.yaml"), "--out", (dir / "run").string()});
   INFO(r.output);
   CHECK(r.exit_code == 2);
   CHECK_THAT(r.output, Catch::Contains("golden_unknown_field.yaml:8:"));
@@ -106,7 +108,8 @@ TEST_CASE("check, compare and sweep explain themselves and reject a missing file
 
 TEST_CASE("a compare of two tiny variants writes compare.csv with one row per variant") {
   const fs::path dir = fresh_dir("compare_two");
-  const Ran r = run_ascendsim(dir, {"compare", data("compare_two.yaml"), "--out", dir.string(), "-j", "2"});
+  const Ran r =
+      run_ascendsim(dir, {"compare", data("compare_two.yaml"), "--out", dir.string(), "-j", "2"});
   INFO(r.output);
   CHECK(r.exit_code == 0);
   const auto csv = lines_of(read_text(dir / "compare.csv"));
@@ -116,13 +119,15 @@ TEST_CASE("a compare of two tiny variants writes compare.csv with one row per va
   CHECK_THAT(csv[2], Catch::StartsWith("fp16,") && Catch::Contains(",16777216,"));
   CHECK(fs::exists(dir / "bf16" / "report.json"));
   CHECK(fs::exists(dir / "fp16" / "report.json"));
-  CHECK_THAT(read_text(dir / "compare.json"), Catch::Contains("\"schema\": \"ascendsim.compare/1\""));
+  CHECK_THAT(read_text(dir / "compare.json"),
+             Catch::Contains("\"schema\": \"ascendsim.compare/1\""));
   CHECK_THAT(r.output, Catch::Contains("speedup"));
 }
 
 TEST_CASE("a failing variant gives the compare its exit code and the others are still written") {
   const fs::path dir = fresh_dir("compare_failing");
-  const Ran r = run_ascendsim(dir, {"compare", data("compare_failing.yaml"), "--out", dir.string()});
+  const Ran r =
+      run_ascendsim(dir, {"compare", data("compare_failing.yaml"), "--out", dir.string()});
   INFO(r.output);
   CHECK(r.exit_code == 2);
   CHECK_THAT(r.output, Catch::Contains("variant too_many_cores: exit code 2 (bad input)"));
@@ -135,7 +140,8 @@ TEST_CASE("a failing variant gives the compare its exit code and the others are 
 
 TEST_CASE("a 2x2 sweep with two workers writes four CSV rows in point order and a plot") {
   const fs::path dir = fresh_dir("sweep_2x2");
-  const Ran r = run_ascendsim(dir, {"sweep", data("sweep_2x2.yaml"), "-j", "2", "--out", dir.string()});
+  const Ran r =
+      run_ascendsim(dir, {"sweep", data("sweep_2x2.yaml"), "-j", "2", "--out", dir.string()});
   INFO(r.output);
   CHECK(r.exit_code == 0);
   const auto csv = lines_of(read_text(dir / "sweep.csv"));

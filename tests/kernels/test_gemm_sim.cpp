@@ -5,7 +5,6 @@
 // type. Timing: the simulated cycles are within 5 % of the closed-form model for the two
 // acceptance shapes, and the model names the right bound.
 #include <catch2/catch.hpp>
-
 #include <cmath>
 #include <string>
 
@@ -22,6 +21,7 @@ const std::string kRoot = ASCENDSIM_SOURCE_DIR;
 
 struct Outcome {
   double cycles = 0;
+  std::uint64_t die_link_bytes = 0;  // moved by cores for tensors of another die
   kernels::CheckResult check;
   kernels::ModelPrediction model;
 };
@@ -34,7 +34,9 @@ Outcome run(const config::HardwareConfig& hw, const std::string& kernel_yaml, bo
   models::SimOptions options;
   options.functional = functional;
   Outcome o;
-  o.cycles = double(models::simulate(program, hw, options).stats.cycles);
+  const models::SimResult sim = models::simulate(program, hw, options);
+  o.cycles = double(sim.stats.cycles);
+  for (const report::MemoryStats& die : sim.stats.dies) o.die_link_bytes += die.die_link_bytes;
   o.check = kernel->check(program);
   o.model = kernel->analytic(hw);
   return o;
@@ -75,46 +77,60 @@ const std::string kEdgeShape = "m: 300, n: 500, k: 700, tile: {m: 64, n: 128, k:
 }  // namespace
 
 TEST_CASE("a bf16 GEMM with edge tiles and several K chunks on a 910B2 passes its fp64 check") {
-  const Outcome o = run(hw_file("ascend910b2"), "{name: gemm, dtype: bf16, " + kEdgeShape + "}", true);
+  const Outcome o =
+      run(hw_file("ascend910b2"), "{name: gemm, dtype: bf16, " + kEdgeShape + "}", true);
   expect_passed(o.check);
   CHECK(o.check.extra["sampled"] == true);  // 300 rows > 256 compared rows
 }
 
-TEST_CASE("an fp16 GEMM with fp16 output on a 910B2 passes its check with the output rounding in the bound") {
-  const Outcome o =
-      run(hw_file("ascend910b2"), "{name: gemm, dtype: fp16, out_dtype: fp16, " + kEdgeShape + "}", true);
+TEST_CASE(
+    "an fp16 GEMM with fp16 output on a 910B2 passes its check with the output rounding in the "
+    "bound") {
+  const Outcome o = run(hw_file("ascend910b2"),
+                        "{name: gemm, dtype: fp16, out_dtype: fp16, " + kEdgeShape + "}", true);
   expect_passed(o.check);
 }
 
 TEST_CASE("an int8 GEMM with int32 output on a 910B2 is exact") {
   // Uniform over [-128, 128): products up to 2^14, sums over k = 700 well inside int32.
-  const Outcome o = run(hw_file("ascend910b2"),
-                        "{name: gemm, dtype: int8, distribution: {kind: uniform, low: -128, high: 128}, "
-                        "m: 300, n: 500, k: 700, tile: {m: 64, n: 128, k: 64, l1_k: 128}}",
-                        true);
+  const Outcome o =
+      run(hw_file("ascend910b2"),
+          "{name: gemm, dtype: int8, distribution: {kind: uniform, low: -128, high: 128}, "
+          "m: 300, n: 500, k: 700, tile: {m: 64, n: 128, k: 64, l1_k: 128}}",
+          true);
   expect_passed(o.check);
   CHECK(o.check.max_abs_error == 0.0);
 }
 
 TEST_CASE("an fp8_e4m3 GEMM on a 950PR passes its fp64 check") {
-  const Outcome o = run(hw_file("ascend950pr"), "{name: gemm, dtype: fp8_e4m3, " + kEdgeShape + "}", true);
+  const Outcome o =
+      run(hw_file("ascend950pr"), "{name: gemm, dtype: fp8_e4m3, " + kEdgeShape + "}", true);
   expect_passed(o.check);
 }
 
-TEST_CASE("a bf16 GEMM on both dies of a 910C passes its check with die 1 reading die 0 over the link") {
-  // 48 cores: tiles of die-1 cores read A and B (and write C) in die 0's GM.
-  const Outcome o = run(hw_file("ascend910c"), "{name: gemm, dtype: bf16, " + kEdgeShape + "}", true);
+TEST_CASE(
+    "a bf16 GEMM on both dies of a 910C passes its check with die 1 reading die 0 over the link") {
+  // 300 x 1000 -> 5 x 8 = 40 tiles of 64 x 128 on 48 cores: cores 24-39 are on die 1 and reach
+  // A, B and C in die 0's GM over the link.
+  const Outcome o = run(hw_file("ascend910c"),
+                        "{name: gemm, dtype: bf16, m: 300, n: 1000, k: 700, "
+                        "tile: {m: 64, n: 128, k: 32, l1_k: 128}}",
+                        true);
   expect_passed(o.check);
+  CHECK(o.die_link_bytes > 0);
 }
 
-TEST_CASE("the default run (4096^3 bf16 on a 910B2) is within 5 % of the model and bound by the read ports") {
+TEST_CASE(
+    "the default run (4096^3 bf16 on a 910B2) is within 5 % of the model and bound by the read "
+    "ports") {
   const Outcome o = run_file("configs/runs/default.yaml");
   INFO("simulated " << o.cycles << ", model " << o.model.cycles << " " << o.model.detail.dump());
   CHECK(o.model.bound == "mte2_port");
   CHECK(relative_error(o) < 0.05);
 }
 
-TEST_CASE("with the ports at the .ini L2 rates 4096^3 bf16 is cube-bound and within 5 % of the model") {
+TEST_CASE(
+    "with the ports at the .ini L2 rates 4096^3 bf16 is cube-bound and within 5 % of the model") {
   // l2_read 110 / l2_write 86 B/cycle per core (HARDWARE.md §1) instead of ddr_rate 32.
   const Outcome o = run_file("configs/runs/default.yaml", 110, 86);
   INFO("simulated " << o.cycles << ", model " << o.model.cycles << " " << o.model.detail.dump());
@@ -126,7 +142,8 @@ TEST_CASE("with the ports at the .ini L2 rates 4096^3 bf16 is cube-bound and wit
   CHECK(2.0 * 4096 * 4096 * 4096 / (24 * 8192.0) / o.cycles > 0.88);
 }
 
-TEST_CASE("the GEMV run (16x6144x8192 bf16 on a 910B2) is bandwidth-bound and within 5 % of the model") {
+TEST_CASE(
+    "the GEMV run (16x6144x8192 bf16 on a 910B2) is bandwidth-bound and within 5 % of the model") {
   const Outcome o = run_file("configs/runs/gemm_gemv.yaml");
   INFO("simulated " << o.cycles << ", model " << o.model.cycles << " " << o.model.detail.dump());
   CHECK(o.model.bound == "mte2_port");
@@ -135,7 +152,8 @@ TEST_CASE("the GEMV run (16x6144x8192 bf16 on a 910B2) is bandwidth-bound and wi
   CHECK(o.model.detail["hbm_cycles"].get<double>() / o.cycles > 0.7);
 }
 
-TEST_CASE("4096^3 bf16 on both dies of a 910C is bound by the die link and within 5 % of the model") {
+TEST_CASE(
+    "4096^3 bf16 on both dies of a 910C is bound by the die link and within 5 % of the model") {
   const Outcome o = run(hw_file("ascend910c"), "{name: gemm, m: 4096, n: 4096, k: 4096}", false);
   INFO("simulated " << o.cycles << ", model " << o.model.cycles << " " << o.model.detail.dump());
   CHECK(o.model.bound == "die_link");

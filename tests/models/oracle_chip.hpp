@@ -21,7 +21,7 @@ inline config::HardwareConfig oracle_chip(std::uint32_t aic = 2) {
   hw.aic.mte1_l0a = {4, 512};
   hw.aic.mte1_l0b = {4, 256};
   hw.aic.fix = {8, 128};
-  hw.aic.port = {32, 32};
+  hw.aic.port = {/*l2_read=*/32, /*l2_write=*/32, /*hbm_read=*/16, /*hbm_write=*/16};
   hw.aiv.buffers.ub = 192 << 10;
   hw.aiv.vector.bytes_per_repeat = 256;
   hw.aiv.vector.default_timing = {10, 2};
@@ -29,7 +29,7 @@ inline config::HardwareConfig oracle_chip(std::uint32_t aic = 2) {
   hw.aiv.vector.dtypes = {DType::fp32, DType::fp16, DType::int32};
   hw.aiv.mte2 = {20, 64};
   hw.aiv.mte3 = {20, 64};
-  hw.aiv.port = {32, 32};
+  hw.aiv.port = {/*l2_read=*/32, /*l2_write=*/32, /*hbm_read=*/16, /*hbm_write=*/16};
   hw.l2 = {/*bytes=*/1 << 20, /*line=*/512, /*ways=*/4, /*read=*/128, /*write=*/128,
            /*hit_latency=*/50};
   hw.hbm = {/*bytes=*/1ull << 30, /*bytes_per_cycle=*/64, /*latency_cycles=*/100};

@@ -55,11 +55,12 @@ TEST_CASE("a DMA of B bytes takes setup plus latency plus ceil(B / rate)") {
   c.copy_gm_to_l1(l1.sub(0, 0, 1, 500), src.all());
   isa::Program p = b.take();
   const auto r = models::simulate(p, hw, with_timeline());
-  // B = 1000 bytes. The slowest rate is the core port, 32 B/cycle: ceil(1000/32) = 32 cycles
-  // (mover 64 -> 16, L2 128 -> 8, HBM: 2 missed lines = 1024 B / 64 = 16). Setup 20; latency =
-  // L2 hit 50 + HBM 100 for the miss. Issued at cycle 1: 1 + 20 + 32 + 150 = 203.
-  CHECK(span(r, Pipe::MTE2, 0).end_cycle == 203);
-  CHECK(r.stats.cores[0].pipes[int(Pipe::MTE2)].busy_cycles == 202);
+  // B = 1000 bytes in 2 missed lines (1024 B). The slowest rate is the core's HBM rate,
+  // 16 B/cycle on the fetched 1024 B: 64 cycles (its L2 rate 32 -> ceil(1000/32) = 32, mover
+  // 64 -> 16, die L2 128 -> 8, die HBM 64 -> 16). Setup 20; latency = L2 hit 50 + HBM 100 for
+  // the miss. Issued at cycle 1: 1 + 20 + 64 + 150 = 235.
+  CHECK(span(r, Pipe::MTE2, 0).end_cycle == 235);
+  CHECK(r.stats.cores[0].pipes[int(Pipe::MTE2)].busy_cycles == 234);
   CHECK(r.stats.dies[0].hbm_read_bytes == 1024);
 }
 
@@ -73,11 +74,12 @@ TEST_CASE("an L2 hit skips the HBM latency that a miss pays") {
   c.copy_gm_to_l1(l1, src.all());
   isa::Program p = b.take();
   const auto r = models::simulate(p, hw, with_timeline());
-  // Miss: 1024 B at the 32 B/cycle port = 32 cycles; 1 + 20 + 32 + (50 + 100) = 203.
-  CHECK(span(r, Pipe::MTE2, 0).end_cycle == 203);
-  // Hit: starts when the pipe frees at 203; 203 + 20 + 32 + 50 = 305.
-  CHECK(span(r, Pipe::MTE2, 1).start_cycle == 203);
-  CHECK(span(r, Pipe::MTE2, 1).end_cycle == 305);
+  // Miss: 1024 B at the core's 16 B/cycle HBM rate = 64 cycles; 1 + 20 + 64 + (50 + 100) = 235.
+  CHECK(span(r, Pipe::MTE2, 0).end_cycle == 235);
+  // Hit: only the 32 B/cycle L2 rate applies; starts when the pipe frees at 235:
+  // 235 + 20 + 32 + 50 = 337.
+  CHECK(span(r, Pipe::MTE2, 1).start_cycle == 235);
+  CHECK(span(r, Pipe::MTE2, 1).end_cycle == 337);
   CHECK(r.stats.dies[0].l2_read_misses == 2);
   CHECK(r.stats.dies[0].l2_read_hits == 2);
 }
@@ -95,13 +97,14 @@ TEST_CASE("a flag hands a tile from MTE2 to MTE1 after the flag latency") {
   c.load_l0a(l0a, l1);               // instruction 3, MTE1
   isa::Program p = b.take();
   const auto r = models::simulate(p, hw, with_timeline());
-  // 512 B: port ceil(512/32) = 16; 1 + 20 + 16 + 150 = 187. The set runs on MTE2 at 187 and is
-  // visible 2 cycles later; MTE1's load starts at 189 and takes 4 + ceil(512/512) = 5 cycles.
-  CHECK(span(r, Pipe::MTE2, 0).end_cycle == 187);
-  CHECK(span(r, Pipe::MTE1, 3).start_cycle == 189);
-  CHECK(span(r, Pipe::MTE1, 3).end_cycle == 194);
+  // 512 B, one missed line: HBM rate 512/16 = 32; 1 + 20 + 32 + 150 = 203. The set runs on MTE2
+  // at 203 and is visible 2 cycles later; MTE1's load starts at 205 and takes
+  // 4 + ceil(512/512) = 5 cycles.
+  CHECK(span(r, Pipe::MTE2, 0).end_cycle == 203);
+  CHECK(span(r, Pipe::MTE1, 3).start_cycle == 205);
+  CHECK(span(r, Pipe::MTE1, 3).end_cycle == 210);
   CHECK(r.stats.cores[0].pipes[int(Pipe::MTE1)].stall_cycles[int(report::StallCause::flag_mte2)] ==
-        189 - 3);  // waited from cycle 3 (issue of the wait) to 189
+        205 - 3);  // waited from cycle 3 (issue of the wait) to 205
 }
 
 TEST_CASE("a cross-core flag releases the AIVs after the cross-core latency") {
@@ -153,10 +156,10 @@ TEST_CASE("a DMA is not done at t-1 and is done at t") {
   v.copy_gm_to_ub(ub, src.all());
   isa::Program p = b.take();
   models::ChipSimulation sim(p, hw, {});
-  // 1024 B: port ceil(1024/32) = 32; 1 + 20 + 32 + 150 = 203.
-  sim.run_until(202);
+  // 1024 B missed: HBM rate 1024/16 = 64; 1 + 20 + 64 + 150 = 235.
+  sim.run_until(234);
   CHECK(sim.completed(isa::CoreId{0, isa::CoreKind::AIV, 0}, Pipe::MTE2) == 0);
-  sim.run_until(203);
+  sim.run_until(235);
   CHECK(sim.completed(isa::CoreId{0, isa::CoreKind::AIV, 0}, Pipe::MTE2) == 1);
   sim.finish();
 }
@@ -176,7 +179,7 @@ TEST_CASE("eight cores streaming from HBM at once share its configured bandwidth
   models::SimOptions timing;
   timing.functional = false;
   const auto r = models::simulate(p, hw, timing);
-  // 8 ports x 32 B/cycle = 256 B/cycle of demand against 64 B/cycle of HBM: every byte misses
+  // 8 cores x 16 B/cycle = 128 B/cycle of demand against 64 B/cycle of HBM: every byte misses
   // L2 once, so the run is HBM-bound and its aggregate rate must be the configured 64 B/cycle
   // (within 2%: one setup and one latency are outside the streaming).
   const double bytes = 8.0 * chunks * chunk_rows * cols * 4;
@@ -184,4 +187,25 @@ TEST_CASE("eight cores streaming from HBM at once share its configured bandwidth
   const double achieved = bytes / double(r.stats.cycles);
   CHECK(achieved == Approx(64.0).epsilon(0.02));
   CHECK(achieved <= 64.0);
+}
+
+TEST_CASE("a core that asks for a line still in flight waits for its fetch to land") {
+  const auto hw = testing::oracle_chip();
+  ProgramBuilder b(hw);
+  auto src = b.gm_tensor("x", DType::fp16, 1, 256);
+  for (std::uint32_t core = 0; core < 2; ++core) {
+    auto& c = b.aic(0, core);
+    auto l1 = c.buffer(isa::Buffer::L1).alloc("x", DType::fp16, 1, 256);
+    c.copy_gm_to_l1(l1, src.all());
+  }
+  isa::Program p = b.take();
+  const auto r = models::simulate(p, hw, with_timeline());
+  // Both read the same 512-B line at cycle 1. The first misses: 512/16 = 32 cycles at its HBM
+  // rate from 21, landing at 53 + 100 = 153, done at 153 + 50 = 203. The second finds the line
+  // allocated but in flight: it waits for 153 too and ends at 203, not at 21 + 16 + 50 = 87.
+  REQUIRE(r.timeline.spans.size() == 2);
+  for (const auto& s : r.timeline.spans) CHECK(s.end_cycle == 203);
+  CHECK(r.stats.dies[0].l2_read_misses == 1);
+  CHECK(r.stats.dies[0].l2_read_hits == 1);
+  CHECK(r.stats.dies[0].hbm_read_bytes == 512);
 }

@@ -122,8 +122,9 @@ TEST_CASE("bools and strings match only when equal, null only null") {
 
 TEST_CASE("an expectation of the wrong type is a bad golden, not a miss") {
   const Json r = sample_report();
-  CHECK_THAT(compare_field(expect("cycles", "many"), r["cycles"]).bad_expectation,
-             Catch::Contains("expected a number (report.json field 'cycles' is a number), got \"many\""));
+  CHECK_THAT(
+      compare_field(expect("cycles", "many"), r["cycles"]).bad_expectation,
+      Catch::Contains("expected a number (report.json field 'cycles' is a number), got \"many\""));
   CHECK_THAT(compare_field(expect("check.passed", "1"), Json(true)).bad_expectation,
              Catch::Contains("expected true or false"));
   CHECK_THAT(compare_field(expect("hbm", "1"), r["hbm"]).bad_expectation,
@@ -146,11 +147,18 @@ TEST_CASE("a table right-aligns numeric columns and quotes CSV cells that need i
   std::ostringstream text;
   t.print(text);
   CHECK(text.str() ==
-        "field        bf16   int8\n"
+        "field         bf16    int8\n"
         "-----------  -----  ------\n"
-        "cycles       1200   650\n"
+        "cycles        1200     650\n"
         "speedup      1.00x  1.846x\n"
-        "model.bound  cube   hbm\n");
+        "model.bound   cube     hbm\n");
+  Table words({"check", "result"});
+  words.add_row({"a", "OK"});
+  words.add_row({"b", "12"});
+  words.add_row({"c", "MISS"});
+  std::ostringstream left;
+  words.print(left);
+  CHECK(left.str() == "check  result\n-----  ------\na      OK\nb      12\nc      MISS\n");
   Table n({"name", "value"});
   n.add_row({"a", "5"});
   n.add_row({"bb", "-12.5"});
@@ -183,19 +191,19 @@ TEST_CASE("child exit codes combine to the worst, and anything unexpected counts
 
 TEST_CASE("a pool of children runs every job and reports each exit code by job index") {
   std::vector<ChildJob> jobs;
-  const auto dir = std::filesystem::temp_directory_path() /
-                   ("ascendsim_pool_" + std::to_string(::getpid()));
+  const auto dir =
+      std::filesystem::temp_directory_path() / ("ascendsim_pool_" + std::to_string(::getpid()));
   std::filesystem::create_directories(dir);
   for (int code : {0, 3, 1, 2}) {
     ChildJob j;
-    j.argv = {"sh", "-c", "echo line1; echo out-" + std::to_string(code) + "; exit " + std::to_string(code)};
+    j.argv = {"sh", "-c",
+              "echo line1; echo out-" + std::to_string(code) + "; exit " + std::to_string(code)};
     j.log_path = (dir / ("job" + std::to_string(code) + ".log")).string();
     jobs.push_back(j);
   }
   std::vector<std::size_t> seen;
-  const auto status = run_children(jobs, 2, "jobs", [&](std::size_t i, const ChildStatus&) {
-    seen.push_back(i);
-  });
+  const auto status =
+      run_children(jobs, 2, "jobs", [&](std::size_t i, const ChildStatus&) { seen.push_back(i); });
   REQUIRE(status.size() == 4);
   CHECK(status[0].exit_code == 0);
   CHECK(status[1].exit_code == 3);

@@ -174,8 +174,8 @@ TEST_CASE("hardware consistency checks name the key and what it must be") {
         "--set chip.aiv.vector.default.cycles_per_repeat: "
         "chip.aiv.vector.default.cycles_per_repeat: expected a 32-bit unsigned integer > 0, "
         "got \"0\"");
-  CHECK(load_error("chip.aic.port.read_bytes_per_cycle=0") ==
-        "--set chip.aic.port.read_bytes_per_cycle: chip.aic.port.read_bytes_per_cycle: expected "
+  CHECK(load_error("chip.aic.port.hbm_read_bytes_per_cycle=0") ==
+        "--set chip.aic.port.hbm_read_bytes_per_cycle: chip.aic.port.hbm_read_bytes_per_cycle: expected "
         "a number > 0, got \"0\"");
   CHECK(load_error("chip.hbm.bandwidth=1.6TB") ==
         "--set chip.hbm.bandwidth: chip.hbm.bandwidth: expected a bandwidth > 0, got \"1.6TB\"");

@@ -2,7 +2,6 @@
 // (no simulation): a correct fp32-accumulated result passes, a wrong element fails and is
 // reported, int8 must be exact, timing-only programs are not checked.
 #include <catch2/catch.hpp>
-
 #include <cmath>
 #include <cstring>
 
@@ -64,7 +63,8 @@ TEST_CASE("unit roundoffs and smallest values come from the formats' bit pattern
   CHECK(kernels::smallest_positive(DType::fp16) == std::ldexp(1.0, -24));
   CHECK(kernels::smallest_positive(DType::bf16) == std::ldexp(1.0, -133));
   // gamma_n = n u / (1 - n u): n = 4096, u = 2^-24 gives 2^-12 / (1 - 2^-12).
-  CHECK(kernels::gamma_n(4096, std::ldexp(1.0, -24)) == std::ldexp(1.0, -12) / (1 - std::ldexp(1.0, -12)));
+  CHECK(kernels::gamma_n(4096, std::ldexp(1.0, -24)) ==
+        std::ldexp(1.0, -12) / (1 - std::ldexp(1.0, -12)));
   CHECK(std::isinf(kernels::gamma_n(2, 0.5)));
 }
 

@@ -36,7 +36,8 @@ config::HardwareConfig chip_910b2(std::uint32_t dies) {
   hw.aiv.mte2 = {5, 110};
   hw.aiv.mte3 = {4, 64};
   hw.aiv.port = {32, 32};
-  hw.l2 = {/*bytes=*/192ull << 20, /*line=*/512, /*ways=*/16, /*read=*/2640, /*write=*/2064,
+  hw.l2 = {/*bytes=*/192ull << 20, /*line=*/512,   /*ways=*/16,
+           /*read=*/2640,          /*write=*/2064,
            /*hit_latency=*/50};
   hw.hbm = {/*bytes=*/64ull << 30, /*bytes_per_cycle=*/1.6e12 / 1.8e9, /*latency_cycles=*/150};
   hw.die_link = {/*bytes_per_cycle=*/784e9 / 1.8e9, /*latency_cycles=*/150};

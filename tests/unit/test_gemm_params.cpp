@@ -17,7 +17,8 @@ using gemm_test::chip_910b2;
 using gemm_test::params_from_yaml;
 using numeric::DType;
 
-TEST_CASE("gemm parameters default to bf16, fp32 out, a 128x256 tile, seed 1, normal(0, 1), all cores") {
+TEST_CASE(
+    "gemm parameters default to bf16, fp32 out, a 128x256 tile, seed 1, normal(0, 1), all cores") {
   const kernels::GemmParams p = params_from_yaml("kernel: {name: gemm, m: 100, n: 200, k: 300}\n");
   CHECK(p.m == 100);
   CHECK(p.n == 200);
@@ -52,10 +53,10 @@ TEST_CASE("int8 gemm defaults to int32 output and reads a uniform distribution w
 }
 
 TEST_CASE("a tile size that is not whole fractals is an error naming file, line and key") {
-  CHECK_THROWS_WITH(params_from_yaml("kernel:\n  name: gemm\n  m: 64\n  n: 64\n  k: 64\n"
-                                     "  tile: {m: 100}\n"),
-                    Contains("run.yaml:6:") && Contains("kernel.tile.m") &&
-                        Contains("multiple of 16"));
+  CHECK_THROWS_WITH(
+      params_from_yaml("kernel:\n  name: gemm\n  m: 64\n  n: 64\n  k: 64\n"
+                       "  tile: {m: 100}\n"),
+      Contains("run.yaml:6:") && Contains("kernel.tile.m") && Contains("multiple of 16"));
   // int8: a 32-byte fractal row is 32 elements, so tile.k = 16 is half a fractal.
   CHECK_THROWS_WITH(params_from_yaml("kernel:\n  name: gemm\n  m: 64\n  n: 64\n  k: 64\n"
                                      "  dtype: int8\n  tile: {k: 16}\n"),
@@ -113,7 +114,8 @@ TEST_CASE("more cores than the chip has is an error naming kernel.cores") {
                     Contains("kernel.cores") && Contains("at most 24"));
 }
 
-TEST_CASE("the kernel registry creates gemm by name and rejects unknown names listing the known ones") {
+TEST_CASE(
+    "the kernel registry creates gemm by name and rejects unknown names listing the known ones") {
   CHECK(kernels::kernel_names() == std::vector<std::string>{"gemm"});
   const auto root = config::ConfigNode::from_string(
       "kernel: {name: gemm, m: 32, n: 32, k: 32, dtype: fp16}\n", "run.yaml");

@@ -16,7 +16,8 @@ using gemm_test::params;
 using numeric::DType;
 
 TEST_CASE("bf16 100x200x300 is padded to 112x208x304: 16-row, 16-col and k0 = 16 fractals") {
-  const kernels::GemmPlan plan = kernels::plan_gemm(params(100, 200, 300, DType::bf16), chip_910b2());
+  const kernels::GemmPlan plan =
+      kernels::plan_gemm(params(100, 200, 300, DType::bf16), chip_910b2());
   CHECK(plan.m_pad == 112);
   CHECK(plan.n_pad == 208);
   CHECK(plan.k_pad == 304);
@@ -43,7 +44,8 @@ TEST_CASE("int8 pads n to 32 (whole 32-byte GM blocks) and k to k0 = 32") {
 
 TEST_CASE("edge tiles hold the remainder in whole fractals") {
   // m 300 -> 304 = 128 + 128 + 48 rows; n 600 -> 608 = 256 + 256 + 96 cols.
-  const kernels::GemmPlan plan = kernels::plan_gemm(params(300, 600, 64, DType::fp16), chip_910b2());
+  const kernels::GemmPlan plan =
+      kernels::plan_gemm(params(300, 600, 64, DType::fp16), chip_910b2());
   CHECK(plan.tiles_m == 3);
   CHECK(plan.tiles_n == 3);
   const kernels::OutputTile corner = plan.output_tile(8);
@@ -56,9 +58,11 @@ TEST_CASE("edge tiles hold the remainder in whole fractals") {
   CHECK(inner.cols == 256);
 }
 
-TEST_CASE("512 output tiles dealt round-robin to 24 cores give 22 to cores 0-7 and 21 to the rest") {
+TEST_CASE(
+    "512 output tiles dealt round-robin to 24 cores give 22 to cores 0-7 and 21 to the rest") {
   // 4096/128 x 4096/256 = 32 x 16 = 512 tiles = 21 x 24 + 8.
-  const kernels::GemmPlan plan = kernels::plan_gemm(params(4096, 4096, 4096, DType::bf16), chip_910b2());
+  const kernels::GemmPlan plan =
+      kernels::plan_gemm(params(4096, 4096, 4096, DType::bf16), chip_910b2());
   REQUIRE(plan.tile_count() == 512);
   CHECK(plan.tiles_of(0).size() == 22);
   CHECK(plan.tiles_of(7).size() == 22);
@@ -83,7 +87,8 @@ TEST_CASE("a 128x256 fp32 accumulator is all of a 128 KiB L0C, so L0C is single-
 }
 
 TEST_CASE("the buffer layout packs the L1 chunks and L0 ping-pong tiles at aligned offsets") {
-  const kernels::GemmPlan plan = kernels::plan_gemm(params(4096, 4096, 4096, DType::bf16), chip_910b2());
+  const kernels::GemmPlan plan =
+      kernels::plan_gemm(params(4096, 4096, 4096, DType::bf16), chip_910b2());
   const kernels::GemmLayout& l = plan.layout;
   // L1: A 128x256 bf16 = 64 KiB, B 256x256 bf16 = 128 KiB, alternating: 0, 64K, 192K, 256K.
   CHECK(l.l1_a[0].offset == 0);

@@ -1,7 +1,6 @@
 // The program GemmKernel::build emits, inspected without simulating it: flag balance, the
 // closed-form instruction count, accumulate flags, and the input data and init records.
 #include <catch2/catch.hpp>
-
 #include <map>
 #include <tuple>
 
@@ -37,7 +36,8 @@ kernels::GemmParams small_params() {
 
 }  // namespace
 
-TEST_CASE("every set_flag of a gemm core has exactly one wait_flag on the same pipes and event id") {
+TEST_CASE(
+    "every set_flag of a gemm core has exactly one wait_flag on the same pipes and event id") {
   const config::HardwareConfig hw = chip_910b2();
   kernels::GemmKernel kernel(small_params());
   const isa::Program program = kernel.build(hw, /*functional=*/false);
@@ -54,7 +54,9 @@ TEST_CASE("every set_flag of a gemm core has exactly one wait_flag on the same p
   CHECK_NOTHROW(isa::validate_program(program, hw));
 }
 
-TEST_CASE("a core's instruction count is 4 + (2 + 4s) + 3s per chunk of s steps, 5 per tile, plus the flag set-up") {
+TEST_CASE(
+    "a core's instruction count is 4 + (2 + 4s) + 3s per chunk of s steps, 5 per tile, plus the "
+    "flag set-up") {
   const config::HardwareConfig hw = chip_910b2();
   const kernels::GemmPlan plan = kernels::plan_gemm(small_params(), hw);
   kernels::GemmKernel kernel(small_params());
@@ -101,7 +103,9 @@ TEST_CASE("unpadded inputs are exactly the trace generator's bytes for the init 
   CHECK(c.dtype == DType::fp32);
 }
 
-TEST_CASE("padded inputs hold the generator's values row by row, zeros in the padding, and carry their bytes") {
+TEST_CASE(
+    "padded inputs hold the generator's values row by row, zeros in the padding, and carry their "
+    "bytes") {
   kernels::GemmKernel kernel(params(20, 24, 40, DType::fp16));  // A 32x48, B 48x32 in GM
   const isa::Program program = kernel.build(chip_910b2(), true);
   const isa::TensorDecl& a = *program.find_tensor("a");
@@ -116,8 +120,10 @@ TEST_CASE("padded inputs hold the generator's values row by row, zeros in the pa
   for (std::uint64_t r = 0; r < 32; ++r)
     for (std::uint64_t c = 0; c < 48; ++c) {
       const std::uint8_t* e = &a.data[2 * (r * 48 + c)];
-      if (r < 20 && c < 40) same &= std::equal(e, e + 2, &values[2 * (r * 40 + c)]);
-      else zero_pad &= e[0] == 0 && e[1] == 0;
+      if (r < 20 && c < 40)
+        same &= std::equal(e, e + 2, &values[2 * (r * 40 + c)]);
+      else
+        zero_pad &= e[0] == 0 && e[1] == 0;
     }
   CHECK(same);
   CHECK(zero_pad);
