@@ -29,7 +29,29 @@ struct ChipSimulation::Impl {
     for (std::size_t i = 0; i < program.cores.size(); ++i)
       result.stats.cores[i].core = program.cores[i].core;
     chip = std::make_unique<Chip>("chip", ctx, program, result.stats.cores);
+    if (options.timeline) memory.set_hbm_log(&hbm_log);
   }
+  // The timeline's HBM counter: bytes per die in kCounterBins windows over the run.
+  void bin_hbm_counter(std::uint64_t cycles, double clock_hz) {
+    constexpr std::uint64_t kCounterBins = 256;
+    const std::uint64_t window = std::max<std::uint64_t>(1, (cycles + kCounterBins - 1) / kCounterBins);
+    const std::uint64_t bins = cycles / window + 1;
+    std::vector<std::vector<double>> bytes(ctx.hw.dies, std::vector<double>(bins, 0.0));
+    for (const auto& t : hbm_log) {  // spread evenly over the transfer's cycles
+      const double per_cycle = double(t.bytes) / double(std::max<std::uint64_t>(1, t.end_cycle - t.start_cycle));
+      for (std::uint64_t c = t.start_cycle; c < std::max(t.end_cycle, t.start_cycle + 1);) {
+        const std::uint64_t b = std::min(bins - 1, c / window);
+        const std::uint64_t next = std::min((b + 1) * window, std::max(t.end_cycle, c + 1));
+        bytes[t.die][b] += per_cycle * double(next - c);
+        c = next;
+      }
+    }
+    for (std::uint32_t d = 0; d < ctx.hw.dies; ++d)
+      for (std::uint64_t b = 0; b < bins; ++b)
+        result.timeline.hbm.push_back(
+            {d, b * window, bytes[d][b] / double(window) * clock_hz / 1e9});
+  }
+  std::vector<MemorySystem::HbmTransfer> hbm_log;
   SimResult result;
   MemorySystem memory;
   GlobalMemory gm;
@@ -80,6 +102,7 @@ SimResult ChipSimulation::finish() {
   }
   impl_->memory.finish();
   stats.dies = impl_->memory.stats();
+  if (impl_->result.timeline.enabled) impl_->bin_hbm_counter(stats.cycles, ctx.hw.clock_hz);
   return std::move(impl_->result);
 }
 

@@ -114,6 +114,8 @@ TransferTiming MemorySystem::access(std::size_t port, std::uint32_t core_die,
 
   TransferTiming t;
   t.end_cycle = std::max(landed, lines.latest_ready) + latency;
+  if (hbm_log_ && fetch_bytes + writeback_bytes > 0)
+    hbm_log_->push_back({home, now_cycle, t.end_cycle, fetch_bytes + writeback_bytes});
   t.unloaded_cycles = setup_cycles + ticks_to_cycles_ceil(unloaded) + hbm_latency + latency;
   return t;
 }

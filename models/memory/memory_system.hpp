@@ -51,6 +51,15 @@ class MemorySystem {
                         const GmRange& range, GmOp op, std::uint32_t setup_cycles,
                         double path_bytes_per_cycle);
 
+  // With a log, every access that moves HBM bytes appends (die, its span, bytes): the
+  // timeline's bandwidth counter is binned from it after the run.
+  struct HbmTransfer {
+    std::uint32_t die;
+    std::uint64_t start_cycle, end_cycle;
+    std::uint64_t bytes;
+  };
+  void set_hbm_log(std::vector<HbmTransfer>* log) { hbm_log_ = log; }
+
   // Flushes dirty L2 lines into the HBM write count (end of run).
   void finish();
   const std::vector<report::MemoryStats>& stats() const { return stats_; }
@@ -77,6 +86,7 @@ class MemorySystem {
   std::vector<BusyResource> links_;   // [from * dies + to], the direction data moves
   std::vector<std::uint64_t> fetched_;  // scratch: slots of the lines the current access fetches
   std::vector<report::MemoryStats> stats_;
+  std::vector<HbmTransfer>* hbm_log_ = nullptr;
 };
 
 }  // namespace ascendsim::models

@@ -51,14 +51,29 @@ int cmd_list(const Args& args, std::ostream& out) {
                   hw.peak_flops_per_cycle(numeric::DType::bf16) * hw.clock_hz / 1e12);
     out << line << "  (" << fs::relative(f, project_root()).string() << ")\n";
   }
-  out << "runs (configs/runs/):\n";
-  std::vector<fs::path> runs;
+  // configs/runs/ holds run files and compare files (top key `compare:`); list them apart.
+  std::vector<std::string> runs, compares;
   const fs::path rdir = fs::path(project_root()) / "configs" / "runs";
   if (fs::exists(rdir))
-    for (const auto& e : fs::directory_iterator(rdir))
-      if (e.path().extension() == ".yaml") runs.push_back(e.path());
-  std::sort(runs.begin(), runs.end());
-  for (const auto& r : runs) out << "  " << fs::relative(r, project_root()).string() << "\n";
+    for (const auto& e : fs::directory_iterator(rdir)) {
+      if (e.path().extension() != ".yaml") continue;
+      const std::string rel = fs::relative(e.path(), project_root()).string();
+      (config::ConfigNode::load_file(e.path().string()).has("compare") ? compares : runs)
+          .push_back(rel);
+    }
+  std::vector<std::string> sweeps;
+  const fs::path sdir = fs::path(project_root()) / "configs" / "sweeps";
+  if (fs::exists(sdir))
+    for (const auto& e : fs::directory_iterator(sdir))
+      if (e.path().extension() == ".yaml")
+        sweeps.push_back(fs::relative(e.path(), project_root()).string());
+  for (auto* group : {&runs, &compares, &sweeps}) std::sort(group->begin(), group->end());
+  out << "runs (ascendsim run FILE):\n";
+  for (const auto& r : runs) out << "  " << r << "\n";
+  out << "compares (ascendsim compare FILE --out DIR):\n";
+  for (const auto& r : compares) out << "  " << r << "\n";
+  out << "sweeps (ascendsim sweep FILE -j N --out DIR):\n";
+  for (const auto& r : sweeps) out << "  " << r << "\n";
   return kExitOk;
 }
 
