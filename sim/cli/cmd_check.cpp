@@ -19,6 +19,7 @@
 
 #include "sim/cli/commands.hpp"
 #include "sim/cli/exit_codes.hpp"
+#include "sim/cli/options.hpp"
 #include "sim/cli/report_fields.hpp"
 #include "sim/cli/run_pipeline.hpp"
 #include "sim/cli/subprocess.hpp"
@@ -134,21 +135,11 @@ int cmd_check(const Args& args, std::ostream& out) {
       "record", po::bool_switch(&record),
       "print the golden with this run's actual values instead of checking (to regenerate it "
       "deliberately: review, then replace the file)");
-  po::options_description hidden;
-  hidden.add_options()("golden", po::value<std::string>(&golden_path));
-  po::options_description all;
-  all.add(desc).add(hidden);
-  po::positional_options_description pos;
-  pos.add("golden", 1);
-  po::variables_map vm;
-  po::store(po::command_line_parser(args).options(all).positional(pos).run(), vm);
-  if (vm.count("help")) {
-    out << desc << "\nexample: ascendsim check tests/regression/gemm_bf16_512.yaml\n"
-        << "         ascendsim check tests/regression/gemm_bf16_512.yaml --record > new.yaml\n";
+  if (!parse_command_line(
+          args, desc, golden_path, "the golden file (GOLDEN.yaml)", out,
+          "\nexample: ascendsim check tests/regression/gemm_bf16_512.yaml\n"
+          "         ascendsim check tests/regression/gemm_bf16_512.yaml --record > new.yaml\n"))
     return kExitOk;
-  }
-  po::notify(vm);
-  if (golden_path.empty()) throw po::error("missing the golden file (GOLDEN.yaml)");
 
   const Golden golden = read_golden(golden_path);
   RunOptions opt;

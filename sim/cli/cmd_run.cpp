@@ -3,6 +3,7 @@
 
 #include "sim/cli/commands.hpp"
 #include "sim/cli/exit_codes.hpp"
+#include "sim/cli/options.hpp"
 #include "sim/cli/run_pipeline.hpp"
 
 namespace ascendsim::cli {
@@ -25,20 +26,9 @@ int cmd_run(const Args& args, std::ostream& out) {
       "skip data effects and the numerical check; cycles are identical")(
       "trace", po::bool_switch(&opt.trace), "also write trace.json (Chrome trace / Perfetto)")(
       "quiet,q", po::bool_switch(&opt.quiet), "no console summary");
-  po::options_description hidden;
-  hidden.add_options()("run", po::value<std::string>(&opt.run_path));
-  po::options_description all;
-  all.add(desc).add(hidden);
-  po::positional_options_description pos;
-  pos.add("run", 1);
-  po::variables_map vm;
-  po::store(po::command_line_parser(args).options(all).positional(pos).run(), vm);
-  if (vm.count("help")) {
-    out << desc << "\nexample: ascendsim run configs/runs/default.yaml --set kernel.m=1024\n";
+  if (!parse_command_line(args, desc, opt.run_path, "the run file (RUN.yaml)", out,
+                          "\nexample: ascendsim run configs/runs/default.yaml --set kernel.m=1024\n"))
     return kExitOk;
-  }
-  po::notify(vm);
-  if (opt.run_path.empty()) throw po::error("missing the run file (RUN.yaml)");
   return execute_run(opt, out).exit_code;
 }
 

@@ -7,6 +7,7 @@
 
 #include "sim/cli/commands.hpp"
 #include "sim/cli/exit_codes.hpp"
+#include "sim/cli/options.hpp"
 #include "sim/cli/run_pipeline.hpp"
 #include "sim/config/load_hardware.hpp"
 #include "sim/trace/materialize.hpp"
@@ -46,20 +47,7 @@ int trace_dump(const Args& args, std::ostream& out) {
       "set", po::value<std::vector<std::string>>(&sets)->composing(), "override key.path=value")(
       "output,o", po::value<std::string>(&out_path), "trace file to write (default: stdout)")(
       "timing-only", po::bool_switch(&timing_only), "declare tensors without data");
-  po::options_description hidden;
-  hidden.add_options()("run", po::value<std::string>(&run_path));
-  po::options_description all;
-  all.add(desc).add(hidden);
-  po::positional_options_description pos;
-  pos.add("run", 1);
-  po::variables_map vm;
-  po::store(po::command_line_parser(args).options(all).positional(pos).run(), vm);
-  if (vm.count("help")) {
-    out << desc;
-    return kExitOk;
-  }
-  po::notify(vm);
-  if (run_path.empty()) throw po::error("missing the run file (RUN.yaml)");
+  if (!parse_command_line(args, desc, run_path, "the run file (RUN.yaml)", out)) return kExitOk;
   RunConfig rc = load_run_config(run_path, sets);
   auto kernel = kernel_for_run(rc);
   isa::Program program = build_program(*kernel, rc, !(timing_only || rc.timing_only));
@@ -93,20 +81,7 @@ int trace_run(const Args& args, std::ostream& out) {
       "timing-only", po::bool_switch(&timing_only), "skip data effects")(
       "trace", po::bool_switch(&timeline), "also write trace.json")(
       "quiet,q", po::bool_switch(&quiet), "no console summary");
-  po::options_description hidden;
-  hidden.add_options()("file", po::value<std::string>(&trace_path));
-  po::options_description all;
-  all.add(desc).add(hidden);
-  po::positional_options_description pos;
-  pos.add("file", 1);
-  po::variables_map vm;
-  po::store(po::command_line_parser(args).options(all).positional(pos).run(), vm);
-  if (vm.count("help")) {
-    out << desc;
-    return kExitOk;
-  }
-  po::notify(vm);
-  if (trace_path.empty()) throw po::error("missing the trace file");
+  if (!parse_command_line(args, desc, trace_path, "the trace file", out)) return kExitOk;
   if (hw_path.empty()) throw po::error("missing --hw HW.yaml");
   for (const auto& s : sets)
     if (s.rfind("chip.", 0) != 0)

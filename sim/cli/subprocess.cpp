@@ -7,6 +7,8 @@
 // start no other children while a pool runs, and a pid it did not start is ignored.
 #include "sim/cli/subprocess.hpp"
 
+#include "sim/cli/options.hpp"
+
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -241,20 +243,9 @@ std::optional<FanOutOptions> parse_fan_out(const Args& args, const std::string& 
       ("override a field in every " + unit + ", after the file's overrides; repeatable").c_str())(
       "timing-only", po::bool_switch(&o.timing_only),
       ("run every " + unit + " timing-only").c_str());
-  po::options_description hidden;
-  hidden.add_options()("file", po::value<std::string>(&o.file));
-  po::options_description all;
-  all.add(desc).add(hidden);
-  po::positional_options_description pos;
-  pos.add("file", 1);
-  po::variables_map vm;
-  po::store(po::command_line_parser(args).options(all).positional(pos).run(), vm);
-  if (vm.count("help")) {
-    out << desc << "\nexample: " << example << "\n";
+  if (!parse_command_line(args, desc, o.file, "the " + command + " file", out,
+                          "\nexample: " + example + "\n"))
     return std::nullopt;
-  }
-  po::notify(vm);
-  if (o.file.empty()) throw po::error("missing the " + command + " file");
   if (o.jobs == 0) throw po::error("-j must be at least 1");
   if (o.out_dir.empty())
     o.out_dir = "out/" + command + "/" + std::filesystem::path(o.file).stem().string();

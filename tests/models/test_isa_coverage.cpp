@@ -27,6 +27,28 @@ void put(ProgramBuilder& b, const kernels::GmTensor& t, std::uint64_t i, double 
   numeric::store_element(t.dtype, b.data(t).data(), i, v);
 }
 
+// GM -> L1 -> L0A/L0B -> mmad into `l0c` (m x n from a: m x k, b: k x n), then M -> FIX.
+void stage_and_mmad(kernels::CoreBuilder& k, const kernels::GmTensor& a,
+                    const kernels::GmTensor& b, const kernels::Tile& l0c) {
+  const auto m = std::uint32_t(a.rows), kk = std::uint32_t(a.cols), n = std::uint32_t(b.cols);
+  auto l1 = k.buffer(isa::Buffer::L1);  // one allocator: the two tiles must not overlap
+  auto l1a = l1.alloc("a", a.dtype, m, kk);
+  auto l1b = l1.alloc("b", b.dtype, kk, n);
+  auto l0a = k.buffer(isa::Buffer::L0A).alloc("a", a.dtype, m, kk);
+  auto l0b = k.buffer(isa::Buffer::L0B).alloc("b", b.dtype, kk, n);
+  k.copy_gm_to_l1(l1a, a.all());
+  k.copy_gm_to_l1(l1b, b.all());
+  k.set_flag(Pipe::MTE2, Pipe::MTE1, 0);
+  k.wait_flag(Pipe::MTE2, Pipe::MTE1, 0);
+  k.load_l0a(l0a, l1a);
+  k.load_l0b(l0b, l1b);
+  k.set_flag(Pipe::MTE1, Pipe::M, 0);
+  k.wait_flag(Pipe::MTE1, Pipe::M, 0);
+  k.mmad(l0c, l0a, l0b, false);
+  k.set_flag(Pipe::M, Pipe::FIX, 0);
+  k.wait_flag(Pipe::M, Pipe::FIX, 0);
+}
+
 }  // namespace
 
 TEST_CASE("an int32 atomic add of n * 2^23 from MTE3 scales fp32 values in GM by 2^n") {
@@ -58,23 +80,8 @@ TEST_CASE("a fixpipe atomic fp32 add accumulates two mmads into the same GM tile
     put(b, bm, i, i % 7);
   }
   auto& k = b.aic(0, 0);
-  auto l1 = k.buffer(isa::Buffer::L1);  // one allocator: the two tiles must not overlap
-  auto l1a = l1.alloc("a", DType::fp16, 16, 16);
-  auto l1b = l1.alloc("b", DType::fp16, 16, 16);
-  auto l0a = k.buffer(isa::Buffer::L0A).alloc("a", DType::fp16, 16, 16);
-  auto l0b = k.buffer(isa::Buffer::L0B).alloc("b", DType::fp16, 16, 16);
   auto l0c = k.buffer(isa::Buffer::L0C).alloc("c", DType::fp32, 16, 16);
-  k.copy_gm_to_l1(l1a, a.all());
-  k.copy_gm_to_l1(l1b, bm.all());
-  k.set_flag(Pipe::MTE2, Pipe::MTE1, 0);
-  k.wait_flag(Pipe::MTE2, Pipe::MTE1, 0);
-  k.load_l0a(l0a, l1a);
-  k.load_l0b(l0b, l1b);
-  k.set_flag(Pipe::MTE1, Pipe::M, 0);
-  k.wait_flag(Pipe::MTE1, Pipe::M, 0);
-  k.mmad(l0c, l0a, l0b, false);
-  k.set_flag(Pipe::M, Pipe::FIX, 0);
-  k.wait_flag(Pipe::M, Pipe::FIX, 0);
+  stage_and_mmad(k, a, bm, l0c);
   k.set_atomic_add();
   k.fixpipe(c.all(), l0c);
   k.fixpipe(c.all(), l0c);
@@ -115,23 +122,8 @@ TEST_CASE("an int8 mmad accumulates exactly in int32 and the fixpipe dequantizes
     put(b, bm, i, 127);
   }
   auto& k = b.aic(0, 0);
-  auto l1 = k.buffer(isa::Buffer::L1);  // one allocator: the two tiles must not overlap
-  auto l1a = l1.alloc("a", DType::int8, 16, 32);
-  auto l1b = l1.alloc("b", DType::int8, 32, 16);
-  auto l0a = k.buffer(isa::Buffer::L0A).alloc("a", DType::int8, 16, 32);
-  auto l0b = k.buffer(isa::Buffer::L0B).alloc("b", DType::int8, 32, 16);
   auto l0c = k.buffer(isa::Buffer::L0C).alloc("c", DType::int32, 16, 16);
-  k.copy_gm_to_l1(l1a, a.all());
-  k.copy_gm_to_l1(l1b, bm.all());
-  k.set_flag(Pipe::MTE2, Pipe::MTE1, 0);
-  k.wait_flag(Pipe::MTE2, Pipe::MTE1, 0);
-  k.load_l0a(l0a, l1a);
-  k.load_l0b(l0b, l1b);
-  k.set_flag(Pipe::MTE1, Pipe::M, 0);
-  k.wait_flag(Pipe::MTE1, Pipe::M, 0);
-  k.mmad(l0c, l0a, l0b, false);
-  k.set_flag(Pipe::M, Pipe::FIX, 0);
-  k.wait_flag(Pipe::M, Pipe::FIX, 0);
+  stage_and_mmad(k, a, bm, l0c);
   k.fixpipe(c.all(), l0c, 1.0 / 1024);
   isa::Program p = b.take();
   models::simulate(p, hw, {});
