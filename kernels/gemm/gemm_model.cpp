@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <set>
 #include <string>
 
 #include "kernels/gemm/gemm_pipeline.hpp"
@@ -22,7 +23,10 @@ class Formulas {
         out_(plan.params.out_dtype),
         k0_(plan.k0),
         read_rate_(std::min(hw.aic.mte2.bytes_per_cycle, hw.aic.port.l2_read_bytes_per_cycle)),
-        write_rate_(std::min(hw.aic.fix.bytes_per_cycle, hw.aic.port.l2_write_bytes_per_cycle)) {}
+        write_rate_(std::min(hw.aic.fix.bytes_per_cycle, hw.aic.port.l2_write_bytes_per_cycle)),
+        fetch_rate_(hw.aic.port.hbm_read_bytes_per_cycle > 0
+                        ? std::min(hw.aic.port.hbm_read_bytes_per_cycle, hw.hbm.bytes_per_cycle)
+                        : hw.hbm.bytes_per_cycle) {}
 
   double cube(std::uint64_t m, std::uint64_t n, std::uint64_t k) const {
     return hw_.aic.cube.startup_cycles +
@@ -37,15 +41,21 @@ class Formulas {
   double out_bytes(std::uint64_t rows, std::uint64_t cols) const {
     return double(numeric::dtype_bytes(out_, rows * cols));
   }
-  // One MTE2 load that hits L2 (first-touch misses are counted apart).
-  double read(double bytes, bool remote) const {
-    return hw_.aic.mte2.setup_cycles + std::ceil(bytes / read_rate_) + hw_.l2.hit_latency_cycles +
+  // One MTE2 load. One that waits for `fetch_bytes` of L2 misses moves them at the core's HBM
+  // read rate (reserved from the same start as its L2 bytes) and waits hbm.latency for them.
+  double read(double bytes, bool remote, double fetch_bytes = 0) const {
+    return hw_.aic.mte2.setup_cycles +
+           std::ceil(std::max(bytes / read_rate_, fetch_bytes / fetch_rate_)) +
+           hw_.l2.hit_latency_cycles + (fetch_bytes > 0 ? hw_.hbm.latency_cycles : 0) +
            (remote ? hw_.die_link.latency_cycles : 0);
   }
-  // One FIX write to GM; `fetch`: partial lines are read from HBM first (write-allocate).
-  double write(double bytes, bool remote, bool fetch) const {
-    return hw_.aic.fix.setup_cycles + std::ceil(bytes / write_rate_) + hw_.l2.hit_latency_cycles +
-           (remote ? hw_.die_link.latency_cycles : 0) + (fetch ? hw_.hbm.latency_cycles : 0);
+  // One FIX write to GM; `fetch_bytes`: the partly written lines, read from HBM first
+  // (write-allocate) at the core's HBM read rate.
+  double write(double bytes, bool remote, double fetch_bytes) const {
+    return hw_.aic.fix.setup_cycles +
+           std::ceil(std::max(bytes / write_rate_, fetch_bytes / fetch_rate_)) +
+           hw_.l2.hit_latency_cycles + (remote ? hw_.die_link.latency_cycles : 0) +
+           (fetch_bytes > 0 ? hw_.hbm.latency_cycles : 0);
   }
   bool port_bound_reads() const {
     return hw_.aic.port.l2_read_bytes_per_cycle < hw_.aic.mte2.bytes_per_cycle;
@@ -56,20 +66,26 @@ class Formulas {
   const HardwareConfig& hw_;
   numeric::DType in_, out_;
   std::uint32_t k0_;
-  double read_rate_, write_rate_;
+  double read_rate_, write_rate_, fetch_rate_;
 };
 
-// Does a C tile write cover whole L2 lines (then it allocates without fetching)? As the memory
-// system walks it: rows that follow each other without a gap are one run of bytes.
-bool writes_whole_lines(const GemmPlan& plan, const HardwareConfig& hw, const OutputTile& t) {
+// The bytes of the L2 lines a C tile write covers only in part (the L2 fetches them first).
+// As the memory system walks it: rows that follow each other without a gap are one run.
+double write_fetch_bytes(const GemmPlan& plan, const HardwareConfig& hw, const OutputTile& t) {
   const std::uint64_t line = hw.l2.line_bytes;
   const auto bytes = [&](std::uint64_t e) {
     return numeric::dtype_bytes(plan.params.out_dtype, e);
   };
-  const std::uint64_t start = bytes(t.row0 * plan.n_pad + t.col0);
-  if (t.cols == plan.n_pad)
-    return start % line == 0 && bytes(std::uint64_t(t.rows) * t.cols) % line == 0;
-  return bytes(plan.n_pad) % line == 0 && start % line == 0 && bytes(t.cols) % line == 0;
+  const bool contiguous = t.cols == plan.n_pad;
+  const std::uint64_t rows = contiguous ? 1 : t.rows;
+  const std::uint64_t run = contiguous ? bytes(std::uint64_t(t.rows) * t.cols) : bytes(t.cols);
+  std::set<std::uint64_t> partial;
+  for (std::uint64_t r = 0; r < rows; ++r) {
+    const std::uint64_t begin = bytes((t.row0 + r) * plan.n_pad + t.col0), end = begin + run;
+    for (std::uint64_t a = begin - begin % line; a < end; a += line)
+      if (a < begin || a + line > end) partial.insert(a);
+  }
+  return double(partial.size() * line);
 }
 
 // Time of the L0 steps of one chunk through MTE1 then M (two-stage pipeline, ping-pong L0,
@@ -94,13 +110,15 @@ struct Stage {
 }  // namespace
 
 GemmTileCost gemm_tile_cost(const GemmPlan& plan, const HardwareConfig& hw, const OutputTile& t,
-                            std::uint32_t die) {
+                            std::uint32_t die, const std::vector<std::array<double, 2>>& misses) {
   const Formulas f(plan, hw);
   const bool remote = die != 0;
   GemmTileCost c;
-  for (const KChunk& ch : plan.chunks) {
-    c.mte2 +=
-        f.read(f.in_bytes(t.rows, ch.depth), remote) + f.read(f.in_bytes(ch.depth, t.cols), remote);
+  for (std::size_t j = 0; j < plan.chunks.size(); ++j) {
+    const KChunk& ch = plan.chunks[j];
+    const std::array<double, 2> miss = misses.empty() ? std::array<double, 2>{} : misses[j];
+    c.mte2 += f.read(f.in_bytes(t.rows, ch.depth), remote, miss[0]) +
+              f.read(f.in_bytes(ch.depth, t.cols), remote, miss[1]);
     const std::vector<std::uint32_t> steps = plan.steps(ch);
     for (std::uint32_t depth : steps) {
       c.mte1 += f.move(hw.aic.mte1_l0a, f.in_bytes(t.rows, depth)) +
@@ -108,7 +126,7 @@ GemmTileCost gemm_tile_cost(const GemmPlan& plan, const HardwareConfig& hw, cons
       c.cube += f.cube(t.rows, t.cols, depth);
     }
   }
-  c.fixpipe = f.write(f.out_bytes(t.rows, t.cols), remote, !writes_whole_lines(plan, hw, t));
+  c.fixpipe = f.write(f.out_bytes(t.rows, t.cols), remote, write_fetch_bytes(plan, hw, t));
   c.scalar_issue = double(gemm_tile_instruction_count(plan)) * hw.core.issue_cycles;
   return c;
 }
@@ -124,7 +142,7 @@ struct CoreTiming {
 };
 
 CoreTiming time_core(const Formulas& f, const GemmPlan& plan, const HardwareConfig& hw,
-                     std::size_t c, double first_touch_loads) {
+                     std::size_t c, const GemmMisses& misses) {
   CoreTiming out;
   const std::vector<std::uint64_t> tiles = plan.tiles_of(c);
   if (tiles.empty()) return out;
@@ -133,10 +151,11 @@ CoreTiming time_core(const Formulas& f, const GemmPlan& plan, const HardwareConf
   const double flag = hw.core.flag_latency_cycles;  // each set -> wait hand-off
   Stage cube{"cube", 0}, mte2{f.port_bound_reads() ? "mte2_port" : "mte2", 0}, mte1{"mte1", 0},
       fix{"fixpipe", 0}, issue{"scalar_issue", 0};
-  double steady = 0, exposed = 0;
+  double steady = 0, exposed = 0, miss_cycles = 0;
   for (std::uint64_t t : tiles) {
     const OutputTile o = plan.output_tile(t);
-    const GemmTileCost tc = gemm_tile_cost(plan, hw, o, die);
+    const GemmTileCost tc = gemm_tile_cost(plan, hw, o, die, misses[t]);
+    miss_cycles += tc.mte2 - gemm_tile_cost(plan, hw, o, die).mte2;
     // One accumulator: M hands the tile to FIX and waits for it back (two flag hand-offs).
     const double fix_in_m = single_l0c ? tc.fixpipe + 2 * flag : 0;
     const double m_stage = tc.cube + fix_in_m;
@@ -151,6 +170,8 @@ CoreTiming time_core(const Formulas& f, const GemmPlan& plan, const HardwareConf
       out.read_bytes += f.in_bytes(o.rows, ch.depth) + f.in_bytes(ch.depth, o.cols);
     out.write_bytes += f.out_bytes(o.rows, o.cols);
   }
+  // MTE2 spends most of its time fetching L2 misses: the core's HBM read rate bounds it.
+  if (miss_cycles > mte2.sum / 2) mte2.name = "port_hbm_read";
   const Stage* top = &cube;
   for (const Stage* s : {&mte2, &mte1, &fix, &issue})
     if (s->sum > top->sum) top = s;
@@ -159,17 +180,20 @@ CoreTiming time_core(const Formulas& f, const GemmPlan& plan, const HardwareConf
   // last one. The first load issues after the initial flag sets, a wait and itself.
   const OutputTile first = plan.output_tile(tiles.front()), last = plan.output_tile(tiles.back());
   const bool remote = die != 0;
-  const KChunk& ch0 = plan.chunks.front();
+  const std::size_t j0 = plan.chunk_order(first.index).front();
+  const KChunk& ch0 = plan.chunks[j0];
+  const KChunk& ch_last = plan.chunks[plan.chunk_order(last.index).back()];
   const std::uint32_t step0 = plan.steps(ch0).front();
-  const double first_load = f.read(f.in_bytes(first.rows, ch0.depth), remote) +
-                            f.read(f.in_bytes(ch0.depth, first.cols), remote);
+  const std::array<double, 2> miss0 = misses[first.index][j0];
+  const double first_load = f.read(f.in_bytes(first.rows, ch0.depth), remote, miss0[0]) +
+                            f.read(f.in_bytes(ch0.depth, first.cols), remote, miss0[1]);
   const double first_split = f.move(hw.aic.mte1_l0a, f.in_bytes(first.rows, step0)) +
                              f.move(hw.aic.mte1_l0b, f.in_bytes(step0, first.cols));
   const double last_fix = gemm_tile_cost(plan, hw, last, die).fixpipe;
-  const std::uint32_t last_step = plan.steps(plan.chunks.back()).back();
+  const std::uint32_t last_step = plan.steps(ch_last).back();
   double fill = (2 * 2 + plan.layout.l0c_buffers + 2) * double(hw.core.issue_cycles), drain = 0;
   if (top == &mte2 || top == &issue) {
-    drain = flag + split_and_compute(f, plan, hw, last, plan.chunks.back()) + flag + last_fix;
+    drain = flag + split_and_compute(f, plan, hw, last, ch_last) + flag + last_fix;
   } else if (top == &mte1) {
     fill += first_load + flag;
     drain = flag + f.cube(last.rows, last.cols, last_step) + flag + last_fix;
@@ -179,8 +203,7 @@ CoreTiming time_core(const Formulas& f, const GemmPlan& plan, const HardwareConf
   } else {  // fixpipe
     fill += first_load + first_split + gemm_tile_cost(plan, hw, first, die).cube + 3 * flag;
   }
-  const double miss_latency = hw.hbm.latency_cycles * first_touch_loads;
-  out.cycles = fill + steady + miss_latency + drain;
+  out.cycles = fill + steady + drain;
   out.bound = top->name;
   out.detail = Json{{"busiest_core", isa::core_name(plan.cores[c])},
                     {"tiles_on_busiest_core", tiles.size()},
@@ -191,7 +214,7 @@ CoreTiming time_core(const Formulas& f, const GemmPlan& plan, const HardwareConf
                     {"fixpipe_exposed_cycles", exposed},
                     {"scalar_issue_cycles", issue.sum},
                     {"steady_cycles", steady},
-                    {"first_touch_latency_cycles", miss_latency},
+                    {"mte2_miss_cycles", miss_cycles},
                     {"fill_cycles", fill},
                     {"drain_cycles", drain},
                     {"core_cycles", out.cycles}};
@@ -218,12 +241,12 @@ ModelPrediction gemm_model(const GemmPlan& plan, const HardwareConfig& hw) {
   const double b_reads = b_reused ? b_bytes : b_bytes * double(plan.tiles_m);
   const double c_evicted =
       b_reused ? std::min(c_bytes, std::max(0.0, a_bytes + b_bytes + c_bytes - l2_bytes)) : c_bytes;
-  const std::vector<double> first_touch = gemm_first_touch_loads(plan, b_reused);
+  const GemmMisses misses = gemm_first_touches(plan, hw, b_reused);
 
   ModelPrediction best;
   std::vector<CoreTiming> cores;
   for (std::size_t c = 0; c < plan.cores.size(); ++c) {
-    cores.push_back(time_core(f, plan, hw, c, first_touch[c]));
+    cores.push_back(time_core(f, plan, hw, c, misses));
     if (cores.back().cycles <= best.cycles) continue;
     best.cycles = cores.back().cycles;
     best.bound = cores.back().bound;

@@ -6,22 +6,33 @@
 //
 //   mmad       cube.startup + ceil(m/16) ceil(n/16) ceil(k/k0)
 //   L1 -> L0   mte1.setup + ceil(bytes / mte1 rate)
-//   GM read    mte2.setup + ceil(bytes / min(mte2 rate, port read rate)) + l2.hit_latency
-//              (+ hbm.latency when a line misses, + die_link.latency from another die)
-//   GM write   fix.setup + ceil(bytes / min(fix rate, port write rate)) + l2.hit_latency (...)
+//   GM read    mte2.setup + ceil(max(bytes / min(mte2, port.l2_read), F / port.hbm_read))
+//              + l2.hit_latency (+ hbm.latency if F > 0) (+ die_link.latency from another die)
+//   GM write   fix.setup + ceil(max(bytes / min(fix, port.l2_write), F / port.hbm_read)) + ...
+// where F is the HBM bytes the access waits for: the L2 lines it fetches (whole lines), or
+// those another core's load fetches at the same moment (in-flight merging: it waits until they
+// land, as long as the fetcher), 0 when every line is in L2. For a C write, F is the lines the
+// tile covers only in part (write-allocate fetches them).
+//
+// Which loads fetch (gemm_first_touches): loads are put in logical-time order (round: a core's
+// n-th tile; step: the chunk's place in the tile's K loop; then core) and each L2 line of A and
+// B is fetched by the first load that touches it; a load at the same logical time merges with
+// it. The kernel rotates each tile's K loop so that the tiles of one row running in one round
+// start evenly spaced (gemm_plan.hpp): each fetches about chunks / sharers of the shared A row
+// panel, at its own 32 B/cycle, instead of all of them waiting on one core fetching the whole
+// panel. If B does not stay in L2 between tile rows every B load fetches.
 //
 // Per output tile, each pipe's busy time is the sum of its instructions: cube (all mmads),
-// mte2 (every chunk's A and B load), mte1 (every L0 step's two loads), fixpipe (the C tile),
-// scalar_issue (instructions x issue_cycles). The pipes overlap through the ping-pong buffers,
-// so a tile takes the largest of them; with one L0C accumulator FIX and M serialise, so the
-// cube term is then cube + fixpipe + two flag latencies. A core takes
-//     fill + sum over its tiles of max(terms) + first-touch HBM latency + drain,
+// mte2 (every chunk's A and B load, hits and fetches as above), mte1 (every L0 step's two
+// loads), fixpipe (the C tile), scalar_issue (instructions x issue_cycles). The pipes overlap
+// through the ping-pong buffers, so a tile takes the largest of them; with one L0C accumulator
+// FIX and M serialise, so the cube term is then cube + fixpipe + two flag latencies. A core takes
+//     fill + sum over its tiles of max(terms) + drain,
 // where fill is the work ahead of the bounding pipe's first instruction (e.g. the first chunk's
 // load and first L0 step for a cube-bound core) and drain the work after its last (e.g. the
-// last chunk's L0 steps and the last CopyOut for an MTE2-bound core). First-touch latency:
-// every chunk of an A row panel misses L2 once, and every chunk of a B column panel too when
-// B stays in L2 between tile rows (else every B load misses), hbm.latency each, shared evenly
-// by the cores that read the panel.
+// last chunk's L0 steps and the last CopyOut for an MTE2-bound core). An MTE2 term made mostly
+// of fetch time is named `port_hbm_read` (the core's HBM read rate bounds it), else `mte2`
+// (`mte2_port` when port.l2_read is below the MTE2 rate).
 //
 // Shared bandwidth (die 0 holds the tensors): its L2 read and write rates, its HBM (A once, B
 // once or once per tile row, plus the C lines evicted during the run) and the link from
@@ -34,12 +45,13 @@
 // their own port rate). The prediction is the largest of the busiest core's time and the
 // resources' completion times; `bound` names it.
 //
-// Abstracted: queueing at a shared resource below its rate (bursts of simultaneous loads), and
-// which core happens to take each first-touch miss (the simulator's L2 charges a line's miss to
-// its first requester only; a later request for the line hits at once, even while in flight).
-// First touches are counted per chunk load, which is exact when a load's rows are whole L2
-// lines (the default tiles: 256 bf16 = 512 B). With narrower rows neighbouring loads share
-// lines and the term overestimates (a 32x32 fp16 tile with 32-deep chunks: +17 %).
+// Abstracted: queueing at a shared resource below its rate (bursts of simultaneous loads);
+// cores drifting apart from the logical-time order (a tile that waits longer falls behind its
+// round, and a later core may then take a first touch); a waiter is charged its fetcher's whole
+// fetch time, though it may issue after the fetch started: with tiles of unequal size sharing a
+// panel (edge tiles: 300x500x700 bf16 on 128x256 tiles) the model is up to ~15 % high. Within 0.5 %
+// on 4096^3 bf16 (cube-bound) and 16x6144x8192 (port_hbm_read-bound) on the 910B2.
+#include <array>
 #include <vector>
 
 #include "kernels/common/kernel.hpp"
@@ -51,16 +63,22 @@ namespace ascendsim::kernels {
 struct GemmTileCost {
   double cube = 0, mte2 = 0, mte1 = 0, fixpipe = 0, scalar_issue = 0;
 };
+// `misses`: per chunk, the HBM bytes its A and B loads wait for (gemm_first_touches); empty:
+// every load hits L2.
 GemmTileCost gemm_tile_cost(const GemmPlan& plan, const config::HardwareConfig& hw,
-                            const OutputTile& tile, std::uint32_t die);
+                            const OutputTile& tile, std::uint32_t die,
+                            const std::vector<std::array<double, 2>>& misses = {});
 
 ModelPrediction gemm_model(const GemmPlan& plan, const config::HardwareConfig& hw);
 
-// Expected chunk loads of each core (index into plan.cores) that miss L2. Each chunk of an A
-// row panel misses once, and so does each chunk of a B column panel if B is reused from L2
-// (`b_reused`, else every B load misses); each of the s cores that read a panel is charged
-// 1/s of its misses.
-std::vector<double> gemm_first_touch_loads(const GemmPlan& plan, bool b_reused);
+// The HBM bytes each chunk load waits for: misses[t][j][0] for tile t's load of chunk j of its
+// A row panel, [1] of its B column panel; 0 when every line it touches is in L2. A load that
+// first touches lines fetches them (whole lines); one that touches lines another load fetches
+// at the same moment waits for that fetch (see gemm_model_memory.cpp). If B is not reused from
+// L2 (`b_reused` false), every B load fetches its lines.
+using GemmMisses = std::vector<std::vector<std::array<double, 2>>>;
+GemmMisses gemm_first_touches(const GemmPlan& plan, const config::HardwareConfig& hw,
+                              bool b_reused);
 
 // Completion time of cores sharing one resource of `rate` bytes/cycle, core i moving bytes[i]
 // no faster than caps[i] bytes/cycle: processor sharing with water-filling (above).

@@ -3,32 +3,74 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
-#include <set>
+#include <array>
+#include <utility>
 
 #include "kernels/gemm/gemm_model.hpp"
 
 namespace ascendsim::kernels {
 
-// A panel's misses go to whichever of its readers is first; the readers run side by side and
-// the one a miss delays falls behind the others, so over many chunks the misses spread evenly.
-std::vector<double> gemm_first_touch_loads(const GemmPlan& plan, bool b_reused) {
-  const std::size_t cores = plan.cores.size();
-  const double chunks = double(plan.chunks.size());
-  std::vector<double> out(cores, 0.0);
-  // Which cores read each A row panel (tile row) and each B column panel (tile column).
-  std::vector<std::set<std::size_t>> a_readers(plan.tiles_m), b_readers(plan.tiles_n);
-  for (std::uint64_t t = 0; t < plan.tile_count(); ++t) {
-    a_readers[t / plan.tiles_n].insert(plan.core_of(t));
-    b_readers[t % plan.tiles_n].insert(plan.core_of(t));
-  }
-  for (const std::set<std::size_t>& panel : a_readers)
-    for (std::size_t c : panel) out[c] += chunks / double(panel.size());
-  if (!b_reused) {
-    for (std::size_t c = 0; c < cores; ++c) out[c] += chunks * double(plan.tiles_of(c).size());
-    return out;
-  }
-  for (const std::set<std::size_t>& panel : b_readers)
-    for (std::size_t c : panel) out[c] += chunks / double(panel.size());
+// Loads are ordered by logical time: round (a core's n-th tile runs in round n on every core),
+// step within the tile, core. Per L2 line: the first load that touches it fetches it from HBM;
+// a load at the same logical time finds it in flight and waits for it as long as its fetcher
+// (so it is charged the fetcher's bytes, though it moves none); a later one finds it in L2.
+// Lines, not chunks, are the unit: with rows narrower than a line (int8, 256-B chunk rows)
+// neighbouring chunks share lines, and a fetch moves the whole line.
+GemmMisses gemm_first_touches(const GemmPlan& plan, const config::HardwareConfig& hw,
+                              bool b_reused) {
+  const std::size_t cores = plan.cores.size(), n = plan.chunks.size();
+  const std::uint64_t tiles = plan.tile_count(), line = hw.l2.line_bytes;
+  const auto bytes = [&](std::uint64_t e) { return numeric::dtype_bytes(plan.params.dtype, e); };
+  GemmMisses out(tiles, std::vector<std::array<double, 2>>(n, {0.0, 0.0}));
+  // Per line of A and of B: the logical time it was first touched (0: never) and by which load.
+  struct Line {
+    std::uint64_t when = 0, fetcher = 0;
+  };
+  std::array<std::vector<Line>, 2> lines{
+      std::vector<Line>(bytes(plan.m_pad * plan.k_pad) / line + 2),
+      std::vector<Line>(bytes(plan.k_pad * plan.n_pad) / line + 2)};
+  std::vector<std::vector<std::size_t>> orders(tiles);
+  for (std::uint64_t t = 0; t < tiles; ++t) orders[t] = plan.chunk_order(t);
+  std::vector<double> own(2 * tiles, 0.0);
+  std::vector<std::pair<std::uint64_t, std::uint64_t>> merged;  // (waiter, fetcher) load ids
+  std::uint64_t now = 0;
+  for (std::uint64_t round0 = 0; round0 < tiles; round0 += cores)
+    for (std::size_t s = 0; s < n; ++s) {
+      ++now;
+      merged.clear();
+      const std::uint64_t end_t = std::min<std::uint64_t>(round0 + cores, tiles);
+      for (std::uint64_t t = round0; t < end_t; ++t) {
+        const OutputTile o = plan.output_tile(t);
+        const KChunk& ch = plan.chunks[orders[t][s]];
+        // A: rows of the tile, K columns of the chunk; B: K rows of the chunk, the tile's columns.
+        const std::array<std::array<std::uint64_t, 4>, 2> loads{
+            {{o.row0, o.rows, ch.k0, plan.k_pad}, {ch.k0, ch.depth, o.col0, plan.n_pad}}};
+        const std::array<std::uint64_t, 2> widths{ch.depth, o.cols};
+        for (std::size_t op = 0; op < 2; ++op) {
+          const std::uint64_t id = 2 * t + op;  // this step's load: own[id] is its fetch
+          own[id] = 0;
+          const auto& [row0, rows, col0, stride] = loads[op];
+          for (std::uint64_t r = row0; r < row0 + rows; ++r) {
+            const std::uint64_t begin = bytes(r * stride + col0);
+            const std::uint64_t end = begin + bytes(widths[op]);
+            for (std::uint64_t l = begin / line; l * line < end; ++l) {
+              Line& e = lines[op][l];
+              if (e.when == 0 || (op == 1 && !b_reused)) {
+                e = {now, id};
+                own[id] += double(line);
+              } else if (e.when == now && e.fetcher != id) {
+                merged.push_back({id, e.fetcher});
+              }
+            }
+          }
+          out[t][orders[t][s]][op] = own[id];
+        }
+      }
+      for (const auto& [waiter, fetcher] : merged) {
+        double& f = out[waiter / 2][orders[waiter / 2][s]][waiter % 2];
+        f = std::max(f, own[fetcher]);
+      }
+    }
   return out;
 }
 

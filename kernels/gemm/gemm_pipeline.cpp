@@ -50,10 +50,11 @@ class GemmCoreKernel {
   std::vector<Chunk> schedule(const std::vector<std::uint64_t>& tiles) const {
     std::vector<Chunk> chunks;
     for (std::size_t i = 0; i < tiles.size(); ++i) {
-      for (std::size_t j = 0; j < plan_.chunks.size(); ++j) {
+      const std::vector<std::size_t> order = plan_.chunk_order(tiles[i]);
+      for (std::size_t j = 0; j < order.size(); ++j) {
         Chunk ch;
         ch.tile = plan_.output_tile(tiles[i]);
-        ch.k = plan_.chunks[j];
+        ch.k = plan_.chunks[order[j]];
         ch.l1_slot = static_cast<std::uint32_t>(chunks.size() % kPingPong);
         ch.l0c_slot = static_cast<std::uint32_t>(i % buf_.l0c_buffers);
         ch.first_of_tile = j == 0;

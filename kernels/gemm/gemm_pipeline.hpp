@@ -8,7 +8,8 @@
 //   Compute  M     mmad         L0C (+)= L0A * L0B; the first step of a tile overwrites
 //   CopyOut  FIX   L0C -> GM    the finished tile, cast to out_dtype; L0C ping-pong if it fits
 //
-// CopyIn of the next chunk is emitted before the Split/Compute of the current one (software
+// The K loop of each tile runs its chunks in GemmPlan::chunk_order (a rotation, so the cores
+// sharing an A panel fetch different parts of it). CopyIn of the next chunk is emitted before the Split/Compute of the current one (software
 // pipelining across chunks and tiles), so the in-order scalar unit hands MTE2 its next load
 // while MTE1 and M still work on the current chunk. Pipes are ordered only by flags; every
 // buffer's "free" event is set once before the loop and waited once after it, so each set has

@@ -97,6 +97,19 @@ std::vector<std::uint64_t> GemmPlan::tiles_of(std::size_t core) const {
   return out;
 }
 
+std::vector<std::size_t> GemmPlan::chunk_order(std::uint64_t t) const {
+  // The tiles of t's row that run in t's round (one tile per core) share its A row panel at
+  // the same time: the i-th of k starts i * n / k chunks in, so each fetches about n / k chunks.
+  const std::uint64_t n = chunks.size(), round0 = t - t % cores.size();
+  const std::uint64_t lo = std::max(round0, t - t % tiles_n);
+  const std::uint64_t hi =
+      std::min({round0 + cores.size(), t - t % tiles_n + tiles_n, tile_count()});
+  const auto start = static_cast<std::size_t>((t - lo) * n / (hi - lo));
+  std::vector<std::size_t> out;
+  for (std::size_t j = 0; j < n; ++j) out.push_back((start + j) % n);
+  return out;
+}
+
 std::vector<std::uint32_t> GemmPlan::steps(const KChunk& chunk) const {
   std::vector<std::uint32_t> out;
   for (std::uint32_t k = 0; k < chunk.depth; k += tile.k)

@@ -13,7 +13,8 @@
 // round-robin to the AICs, die by die (tile t to core t mod cores). Every core gets the floor or
 // the ceiling of tiles / cores, the best balance whole tiles allow (contiguous blocks give the
 // same counts), and the cores running at the same moment work on neighbouring tiles, which share
-// A row panels and B column panels while they are hot in L2.
+// A row panels and B column panels while they are hot in L2. Each tile's K loop is rotated
+// (chunk_order) so that the cores sharing a new A panel fetch different parts of it.
 //
 // Placement: A, B and C live in die 0's GM. Cores of other dies reach them over the die-to-die
 // link, through die 0's L2. A copy of A and B per die would take the reads off the link, but it
@@ -66,6 +67,12 @@ struct GemmPlan {
   std::size_t core_of(std::uint64_t t) const { return static_cast<std::size_t>(t % cores.size()); }
   // Tiles of core `core` (index into `cores`), in the order it computes them.
   std::vector<std::uint64_t> tiles_of(std::size_t core) const;
+  // The order in which tile t loads its K chunks (indices into `chunks`), a rotation: of the k
+  // tiles of t's row in t's round (they share its A row panel at the same moment), the i-th
+  // starts at chunk i * chunks / k. Each then fetches its own part of the panel from HBM at its
+  // own port rate and finds the rest in L2, instead of every core waiting on the one that
+  // touches each chunk first (a K swizzle; the sum is the same, accumulated in another order).
+  std::vector<std::size_t> chunk_order(std::uint64_t t) const;
   // K depths of the L0 steps (mmads) that consume one chunk.
   std::vector<std::uint32_t> steps(const KChunk& chunk) const;
 };

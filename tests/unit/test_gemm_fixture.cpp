@@ -13,7 +13,8 @@ using numeric::DType;
 
 // 1 die x 24 AIC at 1.8 GHz; L1 512 KiB, L0A/L0B 64 KiB, L0C 128 KiB; cube startup 0, k0 16
 // (fp16/bf16) and 32 (int8); MTE2 5 + B/110, MTE1 L0A 30 + B/512, L0B 24 + B/256, FIX 4 + B/256;
-// core port 32 B/cycle read and write; L2 192 MiB, 512-B lines, 2640 / 2064 B/cycle, hit 50;
+// core ports: L2 read 110 / write 86, HBM read 32 / write 32 B/cycle; L2 192 MiB, 512-B lines,
+// 2640 / 2064 B/cycle, hit 50;
 // HBM 1.6 TB/s = 888.9 B/cycle, miss latency 150.
 config::HardwareConfig chip_910b2(std::uint32_t dies) {
   config::HardwareConfig hw;
@@ -30,12 +31,12 @@ config::HardwareConfig chip_910b2(std::uint32_t dies) {
   hw.aic.mte1_l0a = {30, 512};
   hw.aic.mte1_l0b = {24, 256};
   hw.aic.fix = {4, 256};
-  hw.aic.port = {32, 32};
+  hw.aic.port = {110, 86, 32, 32};
   hw.aiv.buffers.ub = 192 << 10;
   hw.aiv.vector.dtypes = {DType::fp32, DType::fp16};
   hw.aiv.mte2 = {5, 110};
   hw.aiv.mte3 = {4, 64};
-  hw.aiv.port = {32, 32};
+  hw.aiv.port = {110, 86, 32, 32};
   hw.l2 = {/*bytes=*/192ull << 20, /*line=*/512,   /*ways=*/16,
            /*read=*/2640,          /*write=*/2064,
            /*hit_latency=*/50};

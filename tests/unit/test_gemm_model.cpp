@@ -19,18 +19,6 @@ using gemm_test::chip_910b2;
 using gemm_test::params;
 using numeric::DType;
 
-namespace {
-
-// The chip with the per-core port at the .ini's per-core L2 rates (l2_read 110, l2_write 86)
-// instead of ddr_rate 32: the reading under which a 910B GEMM can be cube-bound.
-config::HardwareConfig chip_with_l2_rate_ports() {
-  config::HardwareConfig hw = chip_910b2();
-  hw.aic.port = {110, 86};
-  return hw;
-}
-
-}  // namespace
-
 TEST_CASE("a tile's cube and mte1 terms are sums of the simulator's mmad and move cycles") {
   config::HardwareConfig hw = chip_910b2();
   hw.aic.cube.startup_cycles = 7;  // so the per-mmad startup is visible in the sum
@@ -50,7 +38,7 @@ TEST_CASE("a tile's cube and mte1 terms are sums of the simulator's mmad and mov
   CHECK(tc.cube == 1764);
 }
 
-TEST_CASE("a tile's mte2 and fixpipe terms are what the memory system charges for L2 hits") {
+TEST_CASE("a tile's mte2 and fixpipe terms are what the memory system charges, hit or miss") {
   const config::HardwareConfig hw = chip_910b2();
   const kernels::GemmPlan plan = kernels::plan_gemm(params(128, 256, 256, DType::bf16), hw);
   const kernels::OutputTile t = plan.output_tile(0);
@@ -65,26 +53,34 @@ TEST_CASE("a tile's mte2 and fixpipe terms are what the memory system charges fo
                .end_cycle -
            now;
   };
-  load(0, a);  // first touch: misses, adds hbm latency
-  load(10000, b);
+  const std::uint64_t a_miss = load(0, a), b_miss = load(10000, b);
   const std::uint64_t a_hit = load(20000, a), b_hit = load(30000, b);
   const std::uint64_t c_write = memory
                                     .access(0, 0, 40000, c, models::GmOp::write,
                                             hw.aic.fix.setup_cycles, hw.aic.fix.bytes_per_cycle)
                                     .end_cycle -
                                 40000;
-  const kernels::GemmTileCost tc = kernels::gemm_tile_cost(plan, hw, t, 0);
-  CHECK(tc.mte2 == double(a_hit + b_hit));
-  CHECK(tc.fixpipe == double(c_write));
-  // By hand: 5 + 65536/32 + 50 = 2103 and 5 + 131072/32 + 50 = 4151; C 4 + 131072/32 + 50.
-  CHECK(a_hit == 2103);
-  CHECK(b_hit == 4151);
-  CHECK(c_write == 4150);
+  const kernels::GemmTileCost hits = kernels::gemm_tile_cost(plan, hw, t, 0);
+  const kernels::GemmTileCost misses =
+      kernels::gemm_tile_cost(plan, hw, t, 0, {{65536.0, 131072.0}});
+  CHECK(hits.mte2 == double(a_hit + b_hit));
+  CHECK(misses.mte2 == double(a_miss + b_miss));
+  CHECK(hits.fixpipe == double(c_write));
+  // By hand: a hit passes the core's L2 read rate, 5 + ceil(65536/110) + 50 = 651 and
+  // 5 + ceil(131072/110) + 50 = 1247; a miss also its HBM read rate (the slower) and lands
+  // hbm.latency later: 5 + 65536/32 + 150 + 50 = 2253 and 5 + 4096 + 200 = 4301. C: the L2
+  // write rate, 4 + ceil(131072/86) + 50 = 1579.
+  CHECK(a_hit == 651);
+  CHECK(b_hit == 1247);
+  CHECK(a_miss == 2253);
+  CHECK(b_miss == 4301);
+  CHECK(c_write == 1579);
 }
 
 TEST_CASE("a C tile of partial L2 lines pays the HBM fetch in the model as in the memory system") {
   // 16x32 bf16 with 16-col tiles: a C tile row is 64 B of fp32 every 128 B, so each row writes
-  // part of a line, which a write-allocate L2 fetches first: 4 + 1024/32 + 50 + 150 = 236.
+  // part of a line, which a write-allocate L2 fetches first: the tile's 16 rows span 2 KiB =
+  // 4 lines, fetched at the core's HBM read rate: 4 + max(1024/86, 2048/32) + 50 + 150 = 268.
   const config::HardwareConfig hw = chip_910b2();
   kernels::GemmParams p = params(16, 32, 16, DType::bf16);
   p.tile.n = 16;
@@ -96,66 +92,54 @@ TEST_CASE("a C tile of partial L2 lines pays the HBM fetch in the model as in th
                                   .access(0, 0, 0, c, models::GmOp::write, hw.aic.fix.setup_cycles,
                                           hw.aic.fix.bytes_per_cycle)
                                   .end_cycle;
-  CHECK(write == 236);
-  CHECK(kernels::gemm_tile_cost(plan, hw, plan.output_tile(0), 0).fixpipe == 236.0);
+  CHECK(write == 268);
+  CHECK(kernels::gemm_tile_cost(plan, hw, plan.output_tile(0), 0).fixpipe == 268.0);
   // The same C as one 16x32 tile is a contiguous 2 KiB run of whole lines: no fetch.
   const kernels::GemmPlan whole = kernels::plan_gemm(params(16, 32, 16, DType::bf16), hw);
-  CHECK(kernels::gemm_tile_cost(whole, hw, whole.output_tile(0), 0).fixpipe == 4 + 64 + 50);
+  CHECK(kernels::gemm_tile_cost(whole, hw, whole.output_tile(0), 0).fixpipe == 4 + 24 + 50);
 }
 
-TEST_CASE("4096^3 bf16 on the 910B2-like chip is bound by the core's 32 B/cycle read port") {
+TEST_CASE("4096^3 bf16 on the 910B2-like chip is cube-bound, the single L0C exposing FixPipe") {
   const config::HardwareConfig hw = chip_910b2();
   const kernels::GemmPlan plan = kernels::plan_gemm(params(4096, 4096, 4096, DType::bf16), hw);
   const kernels::ModelPrediction m = kernels::gemm_model(plan, hw);
-  // Per 128x256 tile: 16 chunks x (2103 + 4151) = 100064 MTE2 cycles against 64 x 512 = 32768
-  // cube cycles (+ 4150 exposed FixPipe, L0C single-buffered). Core 0 has 22 tiles.
-  // fill: the first load issues at cycle 7 (4 + 1 initial flag sets, a wait, the copy);
-  // first-touch latency: core 0 reads 22 A row panels, each read by 16 cores, and 2 B column
-  // panels, each read by 3 cores; a panel's 16 chunk misses are shared by its readers:
-  // 150 x 16 x (22/16 + 2/3) = 4900. Drain: the last chunk's 4 L0 steps (214 + 4 x 512 = 2262)
-  // and the last CopyOut (4150).
-  CHECK(m.bound == "mte2_port");
-  CHECK(m.detail["mte2_cycles"] == 22 * 100064.0);
+  // Per 128x256 tile of hits: MTE2 16 x (651 + 1247) = 30368 < M stage = 16 x 4 x 512 = 32768
+  // cube + 1579 FixPipe = 34347. Core 0 (22 tiles) misses: one A chunk in each of its 11 tiles
+  // that open a tile row (+ 2253 - 651 = 1602 each) and, in round 0, all 16 chunks of B column
+  // panel 0, which core 16 starts at the same chunk (it waits for core 0's fetch, in flight):
+  // + 4301 - 1247 = 3054 each. That tile is MTE2-bound: 30368 + 1602 + 16 x 3054 = 80834.
+  // fill: 7 (flag sets, a wait) + the first chunk, both loads missing, 2253 + 4301 + the first
+  // L0 step 62 + 152 = 6775; no drain (FixPipe is in the M stage).
+  CHECK(m.bound == "cube");
   CHECK(m.detail["cube_cycles"] == 22 * 32768.0);
-  CHECK(m.detail["fixpipe_exposed_cycles"] == 22 * 4150.0);
-  CHECK(m.detail["first_touch_latency_cycles"] == Approx(4900.0).epsilon(1e-12));
-  CHECK(m.detail["drain_cycles"] == 2262.0 + 4150.0);
-  CHECK(m.cycles == Approx(7 + 22 * 100064.0 + 4900 + 2262 + 4150).epsilon(1e-12));
+  CHECK(m.detail["fixpipe_exposed_cycles"] == 22 * 1579.0);
+  CHECK(m.detail["mte2_miss_cycles"] == 11 * 1602.0 + 16 * 3054.0);
+  CHECK(m.detail["mte2_cycles"] == 22 * 30368.0 + 11 * 1602.0 + 16 * 3054.0);
+  CHECK(m.detail["fill_cycles"] == 6775.0);
+  CHECK(m.cycles == Approx(6775 + 80834 + 21 * 34347.0).epsilon(1e-12));
   // A + B (32 MiB each) + C (64 MiB fp32) reach HBM once.
   CHECK(m.hbm_bytes == 128.0 * (1 << 20));
 }
 
-TEST_CASE(
-    "with ports at the .ini L2 rates, 4096^3 bf16 is cube-bound and the single L0C exposes "
-    "FixPipe") {
-  const config::HardwareConfig hw = chip_with_l2_rate_ports();
-  const kernels::GemmPlan plan = kernels::plan_gemm(params(4096, 4096, 4096, DType::bf16), hw);
-  const kernels::ModelPrediction m = kernels::gemm_model(plan, hw);
-  // Per tile: MTE2 16 x ((5 + ceil(65536/110) + 50) + (5 + ceil(131072/110) + 50)) = 16 x 1898
-  // = 30368 < M stage = 32768 cube + (4 + ceil(131072/86) + 50) = 1579 FixPipe = 34347.
-  // fill: 7 + first chunk 1898 + first L0 step 62 + 152 = 2119; no drain (FixPipe is in the
-  // M stage).
-  CHECK(m.bound == "cube");
-  CHECK(m.detail["mte2_cycles"] == 22 * 30368.0);
-  CHECK(m.detail["fixpipe_exposed_cycles"] == 22 * 1579.0);
-  CHECK(m.cycles == Approx(2119 + 22 * 34347.0 + 4900).epsilon(1e-12));
-}
-
-TEST_CASE("a 16x6144x8192 bf16 GEMV is bound by the read ports, HBM close behind") {
+TEST_CASE("a 16x6144x8192 bf16 GEMV is bound by the cores' HBM read rate, HBM close behind") {
   const config::HardwareConfig hw = chip_910b2();
   const kernels::GemmPlan plan = kernels::plan_gemm(params(16, 6144, 8192, DType::bf16), hw);
   REQUIRE(plan.tile_count() == 24);  // one 16x256 tile per core
   const kernels::ModelPrediction m = kernels::gemm_model(plan, hw);
-  // Per chunk: A 16x256 bf16 (5 + 256 + 50) + B 256x256 (5 + 4096 + 50) = 4462; 32 chunks.
-  // The first load issues at cycle 8 (6 initial flag sets with two 16 KiB L0C buffers, one
-  // wait, the copy). First touches: (1 + 24) x 32 loads x 150 / 24 = 5000. Drain: 4 L0 steps of 186
-  // MTE1 (34 + 152) then a 64-cycle mmad = 808, and the 16x256 fp32 CopyOut 4 + 512 + 50 = 566.
-  CHECK(m.bound == "mte2_port");
-  CHECK(m.cycles == Approx(8 + 32 * 4462.0 + 5000 + 808 + 566).epsilon(1e-12));
-  // HBM: A 256 KiB + B 96 MiB at 1.6 TB/s / 1.8 GHz = 888.9 B/cycle, about 77 % of the ports.
+  // Every B chunk (256x256 bf16) misses: 5 + 131072/32 + 150 + 50 = 4301, 32 chunks. The A
+  // chunks (16x256) are shared: core i starts its K loop at chunk floor(32 i / 24), so core 2
+  // fetches chunks 2 and 3 (5 + 256 + 200 = 461) and hits 30 (5 + 75 + 50 = 130). The first
+  // load issues at cycle 8 (6 initial flag sets with two 16 KiB L0C buffers, one wait, the
+  // copy). Drain: 4 L0 steps of 186 MTE1 (34 + 152) then a 64-cycle mmad = 808, and the
+  // 16x256 fp32 CopyOut 4 + ceil(16384/86) + 50 = 245.
+  CHECK(m.bound == "port_hbm_read");
+  CHECK(m.detail["busiest_core"] == "die0.aic2");
+  CHECK(m.cycles == Approx(8 + 32 * 4301.0 + 2 * 461 + 30 * 130 + 808 + 245).epsilon(1e-12));
+  // HBM: A 256 KiB + B 96 MiB at 1.6 TB/s / 1.8 GHz = 888.9 B/cycle, about 79 % of the run:
+  // 24 cores fetching at 32 B/cycle ask for 768 of its 889 B/cycle.
   const double hbm = (262144.0 + 100663296.0) / (1.6e12 / 1.8e9);
   CHECK(m.detail["hbm_cycles"] == Approx(hbm));
-  CHECK(hbm / m.cycles == Approx(0.77).margin(0.01));
+  CHECK(hbm / m.cycles == Approx(0.79).margin(0.01));
 }
 
 TEST_CASE("on a two-die chip the cores of die 1 pay the die link, which bounds a 4096^3 GEMM") {
@@ -182,19 +166,48 @@ TEST_CASE(
   CHECK(kernels::shared_completion_cycles({64, 32}, {2, 4}, 1000) == Approx(32.0));
 }
 
-TEST_CASE("an L2 panel's first-touch misses are shared by the cores that read it") {
-  // 4096^3 on 24 cores: A row panel i is read by tiles 16 i .. 16 i + 15, 16 different cores;
-  // B column panel j by tiles j, 16 + j, 32 + j, ... on cores j, j + 16, j + 8 (mod 24): 3.
-  // Core 0 reads 22 A panels and the B panels 0 and 8: 16 chunks x (22/16 + 2/3).
-  const kernels::GemmPlan plan =
-      kernels::plan_gemm(params(4096, 4096, 4096, DType::bf16), chip_910b2());
-  const std::vector<double> loads = kernels::gemm_first_touch_loads(plan, true);
-  CHECK(loads[0] == Approx(16 * (22.0 / 16 + 2.0 / 3)));
-  double total = 0;
-  for (double l : loads) total += l;
-  CHECK(total == Approx((32 + 16) * 16.0));  // every panel chunk misses exactly once
-  // When B does not stay in L2 every one of core 0's 22 x 16 B loads misses, A still once.
-  CHECK(kernels::gemm_first_touch_loads(plan, false)[0] == Approx(22 * 16 + 16 * 22.0 / 16));
+TEST_CASE("every A and B line is fetched once, by loads spread over the cores that read it") {
+  // 4096^3 on 24 cores: 32 A row panels and 16 B column panels of 16 chunks each; a bf16 chunk
+  // row is 512 B, one whole L2 line, so each chunk load is fetched by exactly one load.
+  const config::HardwareConfig hw = chip_910b2();
+  const kernels::GemmPlan plan = kernels::plan_gemm(params(4096, 4096, 4096, DType::bf16), hw);
+  const kernels::GemmMisses misses = kernels::gemm_first_touches(plan, hw, true);
+  const double a_chunk = 128 * 256 * 2, b_chunk = 256 * 256 * 2;
+  std::size_t a = 0, b = 0;
+  for (const auto& tile : misses)
+    for (const auto& m : tile) {
+      CHECK((m[0] == 0 || m[0] == a_chunk));
+      CHECK((m[1] == 0 || m[1] == b_chunk));
+      a += m[0] > 0;
+      b += m[1] > 0;
+    }
+  CHECK(a == 32 * 16);
+  // B: panels 0-7 are read in round 0 by cores c (start c) and 16 + c (start 2c); for c = 0
+  // both start at chunk 0 and core 16 waits on each of core 0's 16 fetches in flight.
+  CHECK(b == 16 * 16 + 16);
+  // Round 0: the 16 tiles of tile row 0 start their K loops 1 chunk apart: one A fetch each.
+  for (std::uint64_t t = 0; t < 16; ++t) {
+    std::size_t fetched = 0;
+    for (const auto& m : misses[t]) fetched += m[0] > 0;
+    CHECK(fetched == 1);
+  }
+  // When B does not stay in L2 every B load fetches its lines.
+  for (const auto& tile : kernels::gemm_first_touches(plan, hw, false))
+    for (const auto& m : tile) CHECK(m[1] == b_chunk);
+}
+
+TEST_CASE("int8 chunk rows of half a line: the first load of a line fetches all of it") {
+  // 512^3 int8, 128x256 tiles, 256-deep chunks: an A chunk row is 256 B, half of a 512-B line
+  // whose other half is the next chunk. Tile 0 (core 0) starts at chunk 0 and fetches whole
+  // lines, 128 x 512 B; tile 1 (core 1, same row) starts at chunk 1, the other half of the
+  // same lines, at the same moment: it waits for core 0's fetch.
+  const config::HardwareConfig hw = chip_910b2();
+  const kernels::GemmPlan plan = kernels::plan_gemm(params(512, 512, 512, DType::int8), hw);
+  REQUIRE(plan.chunks.size() == 2);
+  const kernels::GemmMisses misses = kernels::gemm_first_touches(plan, hw, true);
+  CHECK(misses[0][0][0] == 128 * 512.0);
+  CHECK(misses[1][1][0] == 128 * 512.0);
+  CHECK(misses[0][1][0] == 0.0);  // step 1: already in L2
 }
 
 TEST_CASE("8192^3 bf16: B is reused from L2 across tile rows although A and B exceed it") {

@@ -74,6 +74,29 @@ TEST_CASE(
   CHECK(plan.chunks.size() == 16);  // 4096 / 256
 }
 
+TEST_CASE(
+    "the tiles of a row that run in one round start their K loops evenly spaced over the chunks") {
+  const kernels::GemmPlan plan =
+      kernels::plan_gemm(params(4096, 4096, 4096, DType::bf16), chip_910b2());
+  // Round 0 (tiles 0-23): row 0 is tiles 0-15 (16 sharers, 16 chunks: 1 apart), row 1 tiles
+  // 16-23 (8 sharers: 2 apart). Round 1 (24-47): row 1 tiles 24-31 (8 sharers), row 2 32-47.
+  const auto start = [&](std::uint64_t t) { return plan.chunk_order(t).front(); };
+  CHECK(start(0) == 0);
+  CHECK(start(5) == 5);
+  CHECK(start(16) == 0);
+  CHECK(start(19) == 6);
+  CHECK(start(27) == 6);
+  CHECK(start(40) == 8);
+  // A rotation: every chunk once, consecutive.
+  CHECK(plan.chunk_order(19) == std::vector<std::size_t>{6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 0,
+                                                         1, 2, 3, 4, 5});
+  // One tile row in one round (the GEMV): 24 tiles over 32 chunks start floor(32 i / 24) in.
+  const kernels::GemmPlan gemv =
+      kernels::plan_gemm(params(16, 6144, 8192, DType::bf16), chip_910b2());
+  CHECK(gemv.chunk_order(3).front() == 4);
+  CHECK(gemv.chunk_order(23).front() == 30);
+}
+
 TEST_CASE("a 128x256 fp32 accumulator is all of a 128 KiB L0C, so L0C is single-buffered") {
   // 128 x 256 x 4 B = 131072 B = the whole L0C; a 256 KiB L0C (950) holds two.
   config::HardwareConfig hw = chip_910b2();
