@@ -1,5 +1,7 @@
 #include "models/chip/chip.hpp"
 
+#include "models/chip/cross_core_hub.hpp"
+
 namespace ascendsim::models {
 
 Die::Die(const sc_core::sc_module_name& name, ChipContext& ctx, const isa::Program& program,
@@ -22,6 +24,7 @@ Chip::Chip(const sc_core::sc_module_name& name, ChipContext& ctx, const isa::Pro
     const std::string die = "die" + std::to_string(d);
     dies.push_back(std::make_unique<Die>(die.c_str(), ctx, program, d, stats));
   }
+  index_cross_core_groups(ctx);
 }
 
 std::vector<std::string> Chip::blocked() const {

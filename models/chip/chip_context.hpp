@@ -7,6 +7,8 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "models/core/clock_domain.hpp"
 #include "models/memory/global_memory.hpp"
@@ -20,6 +22,12 @@ namespace ascendsim::models {
 class AiCore;
 
 struct ChipContext {
+  ChipContext(const config::HardwareConfig& hw_, MemorySystem& memory_, GlobalMemory& gm_,
+              bool functional_, report::Stats& stats_, report::Timeline& timeline_,
+              std::atomic<std::uint64_t>* progress_)
+      : hw(hw_), clock(hw_.clock_hz), memory(memory_), gm(gm_), functional(functional_),
+        stats(stats_), timeline(timeline_), progress(progress_) {}
+
   const config::HardwareConfig& hw;
   ClockDomain clock;
   MemorySystem& memory;
@@ -29,6 +37,10 @@ struct ChipContext {
   report::Timeline& timeline;
   std::atomic<std::uint64_t>* progress;  // may be null
   std::map<isa::CoreId, AiCore*> cores;  // programmed cores only
+  // Cross-core groups, built once after elaboration (cross_core_hub.hpp): every programmed
+  // core of a kind, and the programmed AIVs of each AI core keyed by (die, aic index).
+  std::vector<AiCore*> all_aic, all_aiv;
+  std::map<std::pair<std::uint32_t, std::uint32_t>, std::vector<AiCore*>> aivs_of_aic;
   std::map<std::uint64_t, std::uint32_t> cross_core_counts;  // group barriers: sets so far
   std::optional<std::string> error;
 

@@ -11,18 +11,14 @@ using isa::CoreKind;
 
 namespace {
 
-std::vector<AiCore*> programmed(ChipContext& ctx, CoreKind kind, int die = -1, int aic = -1) {
-  std::vector<AiCore*> out;
-  for (auto& [id, core] : ctx.cores) {
-    if (id.kind != kind) continue;
-    if (die >= 0 && id.die != die) continue;
-    if (aic >= 0 && int(id.index / ctx.hw.aiv_per_aic) != aic) continue;
-    out.push_back(core);
-  }
-  return out;
+const std::vector<AiCore*>& aivs_of(ChipContext& ctx, std::uint32_t die, std::uint32_t aic) {
+  static const std::vector<AiCore*> kNone;
+  auto it = ctx.aivs_of_aic.find({die, aic});
+  return it == ctx.aivs_of_aic.end() ? kNone : it->second;
 }
 
-std::uint64_t group_key(isa::SyncMode mode, CoreKind kind, int die, int aic, int flag) {
+std::uint64_t group_key(isa::SyncMode mode, CoreKind kind, std::uint32_t die, std::uint32_t aic,
+                        std::uint32_t flag) {
   return (std::uint64_t(mode) << 56) | (std::uint64_t(kind) << 48) |
          (std::uint64_t(die & 0xffff) << 32) | (std::uint64_t(aic & 0xffff) << 16) |
          std::uint64_t(flag);
@@ -39,34 +35,43 @@ void arrive(ChipContext& ctx, std::uint64_t key, std::size_t group_size,
 
 }  // namespace
 
+void index_cross_core_groups(ChipContext& ctx) {
+  for (auto& [id, core] : ctx.cores) {
+    if (id.kind == CoreKind::AIC) {
+      ctx.all_aic.push_back(core);
+    } else {
+      ctx.all_aiv.push_back(core);
+      ctx.aivs_of_aic[{id.die, id.index / ctx.hw.aiv_per_aic}].push_back(core);
+    }
+  }
+}
+
 std::string cross_core_set(ChipContext& ctx, const CoreId& from, isa::Pipe pipe,
                            isa::SyncMode mode, std::uint8_t flag_id, std::uint64_t now) {
   const FlagArrival a{now + ctx.hw.sync.cross_core_latency_cycles, from, pipe, now};
-  const int aic = from.kind == CoreKind::AIC ? from.index : from.index / ctx.hw.aiv_per_aic;
+  const std::uint32_t aic = from.kind == CoreKind::AIC ? from.index : from.index / ctx.hw.aiv_per_aic;
   switch (mode) {
     case isa::SyncMode::all_cores: {
-      const auto group = programmed(ctx, from.kind);
+      const auto& group = from.kind == CoreKind::AIC ? ctx.all_aic : ctx.all_aiv;
       arrive(ctx, group_key(mode, from.kind, 0, 0, flag_id), group.size(), group, flag_id, a);
       return "";
     }
     case isa::SyncMode::aiv_pair: {
       if (from.kind != CoreKind::AIV) return "cross-core mode 1 (aiv_pair) is for AIV cores";
-      const auto group = programmed(ctx, CoreKind::AIV, from.die, aic);
+      const auto& group = aivs_of(ctx, from.die, aic);
       arrive(ctx, group_key(mode, from.kind, from.die, aic, flag_id), group.size(), group,
              flag_id, a);
       return "";
     }
     case isa::SyncMode::aic_aiv: {
       if (from.kind == CoreKind::AIC) {
-        for (AiCore* t : programmed(ctx, CoreKind::AIV, from.die, aic))
-          t->deliver_cross_core(flag_id, a);
+        for (AiCore* t : aivs_of(ctx, from.die, aic)) t->deliver_cross_core(flag_id, a);
         return "";
       }
       auto it = ctx.cores.find(CoreId{from.die, CoreKind::AIC, std::uint16_t(aic)});
       if (it == ctx.cores.end()) return "";
-      const auto group = programmed(ctx, CoreKind::AIV, from.die, aic);
-      arrive(ctx, group_key(mode, from.kind, from.die, aic, flag_id), group.size(),
-             {it->second}, flag_id, a);
+      arrive(ctx, group_key(mode, from.kind, from.die, aic, flag_id),
+             aivs_of(ctx, from.die, aic).size(), {it->second}, flag_id, a);
       return "";
     }
   }

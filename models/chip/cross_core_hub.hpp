@@ -14,6 +14,8 @@
 
 namespace ascendsim::models {
 
+// Fills the context's groups from its programmed cores (once, after elaboration).
+void index_cross_core_groups(ChipContext& ctx);
 // Returns an error message, or "" on success.
 std::string cross_core_set(ChipContext& ctx, const isa::CoreId& from, isa::Pipe pipe,
                            isa::SyncMode mode, std::uint8_t flag_id, std::uint64_t now);

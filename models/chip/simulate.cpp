@@ -22,8 +22,8 @@ struct ChipSimulation::Impl {
   Impl(isa::Program& program, const config::HardwareConfig& hw, const SimOptions& options)
       : memory(hw, ports_for(program, hw)),
         gm(program.tensors),
-        ctx{hw,           ClockDomain(hw.clock_hz), memory, gm, options.functional,
-            result.stats, result.timeline, options.completed_instructions, {}, {}, {}} {
+        ctx(hw, memory, gm, options.functional, result.stats, result.timeline,
+            options.completed_instructions) {
     result.timeline.enabled = options.timeline;
     result.stats.cores.resize(program.cores.size());
     for (std::size_t i = 0; i < program.cores.size(); ++i)
