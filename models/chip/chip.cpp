@@ -37,3 +37,33 @@ std::vector<std::string> Chip::blocked() const {
 }
 
 }  // namespace ascendsim::models
+
+namespace ascendsim::models {
+
+std::string Chip::counter_overflow(std::uint64_t end_cycle) const {
+  for (const auto& die : dies)
+    for (const auto& core : die->cores)
+      for (std::size_t f = 0; f < core->cross_flag_count(); ++f) {
+        const std::string e = core->counter_overflow(std::uint8_t(f), end_cycle);
+        if (!e.empty()) return e;
+      }
+  return "";
+}
+
+std::vector<std::string> Chip::unbalanced_sync(const ChipContext& ctx) const {
+  std::vector<std::string> out;
+  for (const auto& die : dies)
+    for (const auto& core : die->cores)
+      for (auto& line : core->unbalanced_flags()) out.push_back(line);
+  for (const auto& [key, sets] : ctx.cross_core_counts)
+    for (std::uint32_t s : sets)
+      if (s != 0) {
+        out.push_back("a cross-core barrier on flag " + std::to_string(key & 0xffff) +
+                      " (mode " + std::to_string(key >> 56) +
+                      ") was left with sets some members never matched");
+        break;
+      }
+  return out;
+}
+
+}  // namespace ascendsim::models

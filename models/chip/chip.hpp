@@ -25,6 +25,10 @@ class Chip : public sc_core::sc_module {
   std::vector<std::unique_ptr<Die>> dies;
   // Names of every blocked pipe, empty when every core finished.
   std::vector<std::string> blocked() const;
+  // After the run: "" or the first cross-core counter that overflowed.
+  std::string counter_overflow(std::uint64_t end_cycle) const;
+  // After the run: flags set and never waited for, barriers some members never reached.
+  std::vector<std::string> unbalanced_sync(const ChipContext& ctx) const;
 };
 
 }  // namespace ascendsim::models

@@ -41,7 +41,8 @@ struct ChipContext {
   // core of a kind, and the programmed AIVs of each AI core keyed by (die, aic index).
   std::vector<AiCore*> all_aic, all_aiv;
   std::map<std::pair<std::uint32_t, std::uint32_t>, std::vector<AiCore*>> aivs_of_aic;
-  std::map<std::uint64_t, std::uint32_t> cross_core_counts;  // group barriers: sets so far
+  // Group barriers: per group and flag, the sets of each member not yet matched by the others.
+  std::map<std::uint64_t, std::vector<std::uint32_t>> cross_core_counts;
   std::optional<std::string> error;
 
   // Records the first error and stops the simulation.

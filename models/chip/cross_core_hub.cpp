@@ -24,12 +24,19 @@ std::uint64_t group_key(isa::SyncMode mode, CoreKind kind, std::uint32_t die, st
          std::uint64_t(flag);
 }
 
-// One more member of `group` has set; if all have, release `targets`.
-void arrive(ChipContext& ctx, std::uint64_t key, std::size_t group_size,
-            const std::vector<AiCore*>& targets, std::uint8_t flag, const FlagArrival& a) {
-  std::uint32_t& count = ctx.cross_core_counts[key];
-  if (++count < group_size) return;
-  count = 0;
+// `setter`, a member of `group`, has set. Each member's sets are counted apart: the barrier
+// releases `targets` once for every round in which every member has set at least once, so a
+// member that runs ahead cannot open it alone.
+void arrive(ChipContext& ctx, std::uint64_t key, const std::vector<AiCore*>& group,
+            const AiCore* setter, const std::vector<AiCore*>& targets, std::uint8_t flag,
+            const FlagArrival& a) {
+  std::vector<std::uint32_t>& sets = ctx.cross_core_counts[key];
+  sets.resize(group.size(), 0);
+  for (std::size_t i = 0; i < group.size(); ++i)
+    if (group[i] == setter) ++sets[i];
+  for (std::uint32_t s : sets)
+    if (s == 0) return;
+  for (std::uint32_t& s : sets) --s;
   for (AiCore* t : targets) t->deliver_cross_core(flag, a);
 }
 
@@ -49,17 +56,18 @@ void index_cross_core_groups(ChipContext& ctx) {
 std::string cross_core_set(ChipContext& ctx, const CoreId& from, isa::Pipe pipe,
                            isa::SyncMode mode, std::uint8_t flag_id, std::uint64_t now) {
   const FlagArrival a{now + ctx.hw.sync.cross_core_latency_cycles, from, pipe, now};
+  const AiCore* setter = ctx.cores.at(from);
   const std::uint32_t aic = from.kind == CoreKind::AIC ? from.index : from.index / ctx.hw.aiv_per_aic;
   switch (mode) {
     case isa::SyncMode::all_cores: {
       const auto& group = from.kind == CoreKind::AIC ? ctx.all_aic : ctx.all_aiv;
-      arrive(ctx, group_key(mode, from.kind, 0, 0, flag_id), group.size(), group, flag_id, a);
+      arrive(ctx, group_key(mode, from.kind, 0, 0, flag_id), group, setter, group, flag_id, a);
       return "";
     }
     case isa::SyncMode::aiv_pair: {
       if (from.kind != CoreKind::AIV) return "cross-core mode 1 (aiv_pair) is for AIV cores";
       const auto& group = aivs_of(ctx, from.die, aic);
-      arrive(ctx, group_key(mode, from.kind, from.die, aic, flag_id), group.size(), group,
+      arrive(ctx, group_key(mode, from.kind, from.die, aic, flag_id), group, setter, group,
              flag_id, a);
       return "";
     }
@@ -70,8 +78,8 @@ std::string cross_core_set(ChipContext& ctx, const CoreId& from, isa::Pipe pipe,
       }
       auto it = ctx.cores.find(CoreId{from.die, CoreKind::AIC, std::uint16_t(aic)});
       if (it == ctx.cores.end()) return "";
-      arrive(ctx, group_key(mode, from.kind, from.die, aic, flag_id),
-             aivs_of(ctx, from.die, aic).size(), {it->second}, flag_id, a);
+      arrive(ctx, group_key(mode, from.kind, from.die, aic, flag_id), aivs_of(ctx, from.die, aic),
+             setter, {it->second}, flag_id, a);
       return "";
     }
   }

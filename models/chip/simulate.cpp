@@ -100,6 +100,9 @@ SimResult ChipSimulation::finish() {
     for (const auto& line : blocked) msg += "\n  " + line;
     throw isa::SimulationError(msg);
   }
+  const std::string overflow = impl_->chip->counter_overflow(ctx.clock.now());
+  if (!overflow.empty()) throw isa::SimulationError(overflow);
+  stats.unbalanced_sync = impl_->chip->unbalanced_sync(ctx);
   impl_->memory.finish();
   stats.dies = impl_->memory.stats();
   if (impl_->result.timeline.enabled) impl_->bin_hbm_counter(stats.cycles, ctx.hw.clock_hz);

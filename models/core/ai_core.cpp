@@ -54,6 +54,7 @@ void AiCore::scalar_thread() {
       run_sync(Pipe::S, ins, i);
       if (ctx_.error) return;
       ++scalar.instructions;
+      if (ctx_.progress) ctx_.progress->fetch_add(1, std::memory_order_relaxed);
       issued_ = i + 1;
       continue;
     }
@@ -84,6 +85,13 @@ void AiCore::wait_counting(PipeState& st, CountingFlag& f, sc_core::sc_event& ev
     else wait(ctx_.clock.cycles(f.front().visible_cycle - now));
   }
   st.waiting = Wait::none;
+  if (cause == StallCause::cross_core) {
+    // Consuming never raises the count, so more than max_counter visible now means the counter
+    // overflowed when the (max_counter + 1)-th set became visible.
+    const std::uint8_t flag_id = std::uint8_t(&f - cross_flags_.data());
+    const std::string overflow = counter_overflow(flag_id, ctx_.clock.now());
+    if (!overflow.empty()) ctx_.fail(overflow);
+  }
   const FlagArrival a = f.take();
   const std::uint64_t now = ctx_.clock.now();
   stats_.pipes[int(p)].stall_cycles[int(cause)] += now - t0;
@@ -136,15 +144,37 @@ void AiCore::run_sync(Pipe p, const isa::Instruction& ins, std::uint64_t index) 
 }
 
 void AiCore::deliver_cross_core(std::uint8_t flag_id, const FlagArrival& a) {
-  CountingFlag& f = cross_flags_[flag_id];
-  if (f.pending() >= ctx_.hw.sync.max_counter) {
-    ctx_.fail(isa::core_name(id()) + ": cross-core flag " + std::to_string(flag_id) +
-              " set more than " + std::to_string(ctx_.hw.sync.max_counter) +
-              " times without a wait (hardware counter limit)");
-    return;
-  }
-  f.set(a);
+  cross_flags_[flag_id].set(a);
   cross_flag_set_.notify(ctx_.clock.cycles(a.visible_cycle - ctx_.clock.now()));
+}
+
+std::string AiCore::counter_overflow(std::uint8_t flag_id, std::uint64_t cycle) const {
+  const CountingFlag& f = cross_flags_[flag_id];
+  const std::size_t limit = ctx_.hw.sync.max_counter;
+  if (f.visible_at(cycle, limit) <= limit) return "";
+  return isa::core_name(id()) + ": cross-core flag " + std::to_string(flag_id) + " held more than " +
+         std::to_string(limit) + " sets at cycle " + std::to_string(f.visible_cycle(limit)) +
+         " (the hardware counter limit): a producer runs too far ahead of its waits";
+}
+
+std::vector<std::string> AiCore::unbalanced_flags() const {
+  std::vector<std::string> out;
+  const std::string core = isa::core_name(id());
+  for (int src = 0; src < isa::kPipeCount; ++src)
+    for (int dst = 0; dst < isa::kPipeCount; ++dst)
+      for (std::uint32_t e = 0; e < ctx_.hw.core.event_ids; ++e) {
+        const CountingFlag& f = flags_[(std::size_t(src) * isa::kPipeCount + dst) *
+                                           ctx_.hw.core.event_ids + e];
+        if (!f.empty())
+          out.push_back(core + ": flag " + std::string(isa::pipe_name(Pipe(src))) + "->" +
+                        std::string(isa::pipe_name(Pipe(dst))) + " event " + std::to_string(e) +
+                        " set " + std::to_string(f.pending()) + " time(s) more than waited");
+      }
+  for (std::size_t id = 0; id < cross_flags_.size(); ++id)
+    if (!cross_flags_[id].empty())
+      out.push_back(core + ": cross-core flag " + std::to_string(id) + " holds " +
+                    std::to_string(cross_flags_[id].pending()) + " set(s) never waited for");
+  return out;
 }
 
 bool AiCore::finished() const {

@@ -33,6 +33,12 @@ class AiCore : public sc_core::sc_module {
   std::vector<std::string> blocked() const;
   // Cross-core flag counter `flag_id` of this core gets an increment visible at `a.visible_cycle`.
   void deliver_cross_core(std::uint8_t flag_id, const FlagArrival& a);
+  // "" unless more than sync.max_counter increments of the flag are visible and untaken at
+  // `cycle`: the hardware counter's limit. Checked at each take and at the end of the run.
+  std::string counter_overflow(std::uint8_t flag_id, std::uint64_t cycle) const;
+  std::size_t cross_flag_count() const { return cross_flags_.size(); }
+  // Flags set more often than waited for, at the end of a run (HARDWARE.md §5: pairs).
+  std::vector<std::string> unbalanced_flags() const;
 
  private:
   enum class Wait : std::uint8_t { none, queue_full, barrier, flag, cross_core };

@@ -23,6 +23,17 @@ class CountingFlag {
   bool empty() const { return arrivals_.empty(); }
   // The first increment: visible at front().visible_cycle.
   const FlagArrival& front() const { return arrivals_.front(); }
+  // Increments visible at `cycle` and not yet taken, counted up to `limit` + 1.
+  std::size_t visible_at(std::uint64_t cycle, std::size_t limit) const {
+    std::size_t n = 0;
+    for (const auto& a : arrivals_) {
+      if (a.visible_cycle > cycle || n > limit) break;
+      ++n;
+    }
+    return n;
+  }
+  // When increment `i` (0-based, in arrival order) becomes visible.
+  std::uint64_t visible_cycle(std::size_t i) const { return arrivals_[i].visible_cycle; }
   FlagArrival take() {
     FlagArrival a = arrivals_.front();
     arrivals_.pop_front();

@@ -20,11 +20,15 @@ void AiCore::pipe_thread(Pipe p) {
     const std::uint64_t index = st.queue.front();
     st.current = index;
     const isa::Instruction& ins = program_.instructions[index];
-    if (isa::is_sync_op(ins.op) || ins.op == Opcode::nop) {
+    if (isa::is_sync_op(ins.op)) {
       // A wait holds its queue entry until released; everything else leaves on start.
       run_sync(p, ins, index);
       st.queue.pop_front();
       st.popped.notify();
+    } else if (ins.op == Opcode::nop) {
+      st.queue.pop_front();
+      st.popped.notify();
+      run_sync(p, ins, index);
     } else {
       st.queue.pop_front();
       st.popped.notify();
@@ -52,7 +56,9 @@ void AiCore::execute(Pipe p, const isa::Instruction& ins, std::uint64_t index) {
     unloaded = vector_cycles(ctx_.hw, ins);
     wait_cycles(unloaded);
     stats_.vector_repeats += vector_repeats(ctx_.hw, ins);
-    stats_.vector_elements[ins.dst.dtype] += ins.dst.elements();
+    // Elements processed: the source's for reductions (which write rows x 1), else the dst's.
+    stats_.vector_elements[ins.dst.dtype] +=
+        ins.src0.valid() ? std::max(ins.src0.elements(), ins.dst.elements()) : ins.dst.elements();
   } else {  // copy / fixpipe
     bytes = ins.dst.bytes();
     const std::uint64_t end = transfer(ins, unloaded);

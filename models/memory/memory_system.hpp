@@ -5,9 +5,10 @@
 // direction for addresses owned by another die.
 //
 // A transfer costs O(lines) plain C++ work for the tag lookups and no SystemC events. Its end:
-//   end = max( ready + max over resources (queueing + bytes / rate),
-//              the latest in-flight fetch of a line it hits ) + latency
-//   latency = l2.hit_latency (+ hbm.latency if any line missed) (+ die_link.latency if remote)
+//   landed = ready + max over resources (queueing + bytes / rate) (+ hbm.latency if a line missed)
+//   end    = max(landed, the latest in-flight fetch of a line it hits)
+//            + l2.hit_latency (+ die_link.latency if remote)
+// and the lines it fetched are in L2 from `landed` on.
 // Each resource is reserved independently from `ready` (a pipelined flow through all of them);
 // what this abstracts away: bank/channel interleaving inside HBM and L2, request-level
 // reordering, and the fact that a long transfer shares a resource with a later short one

@@ -41,6 +41,8 @@ report::RunSummary simulate_program(isa::Program& program, const config::Hardwar
   progress.stop();
   summary.stats = std::move(result.stats);
   summary.timeline = std::move(result.timeline);
+  for (const auto& line : summary.stats.unbalanced_sync)
+    summary.notes.push_back("unbalanced sync at the end of the run: " + line);
   return summary;
 }
 

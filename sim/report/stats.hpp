@@ -70,6 +70,9 @@ struct Stats {
   FirstNumericEvent first_numeric_event;
   // numeric events summed per (pipe name, opcode name) for the report
   std::map<std::string, numeric::NumericEvents> numeric_by_instruction;
+  // Flags set more often than waited for and half-filled cross-core barriers at the end of the
+  // run: legal for the simulator, but hardware requires set/wait pairs (reported as notes).
+  std::vector<std::string> unbalanced_sync;
 };
 
 }  // namespace ascendsim::report
