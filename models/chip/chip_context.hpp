@@ -2,6 +2,7 @@
 // What every core model shares: the hardware, the clock, the memory system, GM contents, the
 // stats and timeline being filled, and the first error (models never exit; a failure stops
 // the simulation and is rethrown by simulate()).
+#include <array>
 #include <atomic>
 #include <map>
 #include <memory>
@@ -44,6 +45,8 @@ struct ChipContext {
   // Group barriers: per group and flag, the sets of each member not yet matched by the others.
   std::map<std::uint64_t, std::vector<std::uint32_t>> cross_core_counts;
   std::optional<std::string> error;
+  // Numeric events per pipe and opcode; named ("v.vexp") into Stats once, after the run.
+  std::array<std::array<numeric::NumericEvents, isa::kOpcodeCount>, isa::kPipeCount> numeric_by_op{};
 
   // Records the first error and stops the simulation.
   void fail(const std::string& message) {

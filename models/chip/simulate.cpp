@@ -103,6 +103,12 @@ SimResult ChipSimulation::finish() {
   const std::string overflow = impl_->chip->counter_overflow(ctx.clock.now());
   if (!overflow.empty()) throw isa::SimulationError(overflow);
   stats.unbalanced_sync = impl_->chip->unbalanced_sync(ctx);
+  for (int p = 0; p < isa::kPipeCount; ++p)
+    for (int op = 0; op < isa::kOpcodeCount; ++op)
+      if (ctx.numeric_by_op[p][op].any())
+        stats.numeric_by_instruction[std::string(isa::pipe_name(isa::Pipe(p))) + "." +
+                                     std::string(isa::opcode_name(isa::Opcode(op)))] =
+            ctx.numeric_by_op[p][op];
   impl_->memory.finish();
   stats.dies = impl_->memory.stats();
   if (impl_->result.timeline.enabled) impl_->bin_hbm_counter(stats.cycles, ctx.hw.clock_hz);

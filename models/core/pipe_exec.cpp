@@ -69,8 +69,6 @@ void AiCore::execute(Pipe p, const isa::Instruction& ins, std::uint64_t index) {
   const std::uint64_t took = ctx_.clock.now() - start;
   ps.busy_cycles += unloaded;
   ps.stall_cycles[int(StallCause::memory)] += took - std::min(took, unloaded);
-  if (ps.instructions == 0) ps.first_start_cycle = start;
-  ps.last_end_cycle = ctx_.clock.now();
   if (ctx_.timeline.enabled) record_span(p, ins, index, start, bytes);
   if (ctx_.functional) apply(ins, index, p);
 }
@@ -132,8 +130,7 @@ void AiCore::apply(const isa::Instruction& ins, std::uint64_t index, Pipe p) {
   }
   if (!ev.any()) return;
   stats_.pipes[int(p)].numeric += ev;
-  ctx_.stats.numeric_by_instruction[std::string(isa::pipe_name(p)) + "." +
-                                    std::string(isa::opcode_name(ins.op))] += ev;
+  ctx_.numeric_by_op[int(p)][int(ins.op)] += ev;
   report::FirstNumericEvent& first = ctx_.stats.first_numeric_event;
   if (!first.seen) {
     first.seen = true;

@@ -31,7 +31,6 @@ struct PipeStats {
   std::array<std::uint64_t, kStallCauseCount> stall_cycles{};
   std::uint64_t bytes_read = 0;   // by this pipe, from its source buffer
   std::uint64_t bytes_written = 0;
-  std::uint64_t first_start_cycle = 0, last_end_cycle = 0;
   numeric::NumericEvents numeric;
 };
 
