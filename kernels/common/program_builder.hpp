@@ -122,7 +122,8 @@ class CoreBuilder {
   void set_flag(Pipe src, Pipe dst, std::uint8_t event_id);
   void wait_flag(Pipe src, Pipe dst, std::uint8_t event_id);
   void pipe_barrier(Pipe p);
-  void cross_core_set(isa::SyncMode mode, std::uint8_t flag_id, Pipe on = Pipe::S);
+  // `on`: the pipe whose earlier work the set signals (PIPE_S only where the chip allows it).
+  void cross_core_set(isa::SyncMode mode, std::uint8_t flag_id, Pipe on);
   void cross_core_wait(std::uint8_t flag_id, Pipe on = Pipe::S);
   void set_atomic_add();   // later GM writes of this core (MTE3, FIX) read-add-write
   void set_atomic_none();

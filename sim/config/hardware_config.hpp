@@ -104,6 +104,7 @@ struct SyncConfig {
   std::uint32_t cross_core_latency_cycles = 0;  // CrossCoreSetFlag -> counter visible
   std::uint32_t max_flag_id = 15;
   std::uint32_t max_counter = 15;               // a counter may hold at most this many sets
+  bool cross_core_set_on_s = false;             // may CrossCoreSetFlag be queued on PIPE_S?
 };
 
 struct HardwareConfig {

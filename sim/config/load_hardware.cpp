@@ -211,6 +211,7 @@ SyncConfig read_sync(const ConfigNode& node) {
   s.cross_core_latency_cycles = read_u32(node, "cross_core_latency_cycles");
   s.max_flag_id = read_u32(node, "max_flag_id", 0, 255);  // Instruction::event_id is 8 bits
   s.max_counter = read_u32(node, "max_counter", 1);
+  s.cross_core_set_on_s = node.child("cross_core_set_on_s").as_bool();
   return s;
 }
 

@@ -220,6 +220,10 @@ Problem check_sync(const Instruction& ins, CoreKind kind, const config::Hardware
         if (ins.mode == SyncMode::aiv_pair && kind != CoreKind::AIV)
           return std::string(
               "mode aiv_pair (1) syncs the two aivs of a core; an aic cannot set it");
+        if (ins.pipe == Pipe::S && !hw.sync.cross_core_set_on_s)
+          return std::string(
+              "this chip cannot queue a cross-core set on pipe s (HARDWARE.md §5: only the 950 "
+              "can); queue it on the pipe whose work it signals");
       }
       return std::nullopt;
     default:

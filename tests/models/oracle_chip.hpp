@@ -34,7 +34,8 @@ inline config::HardwareConfig oracle_chip(std::uint32_t aic = 2) {
            /*hit_latency=*/50};
   hw.hbm = {/*bytes=*/1ull << 30, /*bytes_per_cycle=*/64, /*latency_cycles=*/100};
   hw.die_link = {32, 40};
-  hw.sync = {/*cross_core_latency=*/30, /*max_flag_id=*/15, /*max_counter=*/15};
+  hw.sync = {/*cross_core_latency=*/30, /*max_flag_id=*/15, /*max_counter=*/15,
+             /*cross_core_set_on_s=*/true};  // like the 950, so sync tests can set from S
   return hw;
 }
 

@@ -20,13 +20,13 @@ TEST_CASE("a group barrier opens only when every member has set, however often o
   aic.cross_core_wait(3);  // released when both AIVs have set once
   aic.cross_core_wait(3);  // and again when both have set twice
   auto& fast = b.aiv(0, 0);
-  fast.cross_core_set(SyncMode::aic_aiv, 3);  // cycle 1
-  fast.cross_core_set(SyncMode::aic_aiv, 3);  // cycle 2: runs ahead of its partner
+  fast.cross_core_set(SyncMode::aic_aiv, 3, Pipe::S);  // cycle 1
+  fast.cross_core_set(SyncMode::aic_aiv, 3, Pipe::S);  // cycle 2: runs ahead of its partner
   auto& slow = b.aiv(0, 1);
   slow.nop(Pipe::S, 100);                     // 1..101
-  slow.cross_core_set(SyncMode::aic_aiv, 3);  // 102, visible 132
+  slow.cross_core_set(SyncMode::aic_aiv, 3, Pipe::S);  // 102, visible 132
   slow.nop(Pipe::S, 100);                     // 103..203
-  slow.cross_core_set(SyncMode::aic_aiv, 3);  // 204, visible 234
+  slow.cross_core_set(SyncMode::aic_aiv, 3, Pipe::S);  // 204, visible 234
   isa::Program p = b.take();
   models::SimOptions opts;
   opts.timeline = true;
@@ -46,9 +46,9 @@ isa::Program producer_ahead(const config::HardwareConfig& hw, std::uint32_t earl
                             std::uint32_t first_wait_delay) {
   ProgramBuilder b(hw);
   auto& aic = b.aic(0, 0);
-  for (std::uint32_t i = 0; i < early; ++i) aic.cross_core_set(SyncMode::aic_aiv, 2);
+  for (std::uint32_t i = 0; i < early; ++i) aic.cross_core_set(SyncMode::aic_aiv, 2, Pipe::S);
   aic.nop(Pipe::S, 100);
-  aic.cross_core_set(SyncMode::aic_aiv, 2);
+  aic.cross_core_set(SyncMode::aic_aiv, 2, Pipe::S);
   for (std::uint32_t v = 0; v < 2; ++v) {
     auto& aiv = b.aiv(0, v);
     aiv.nop(Pipe::S, first_wait_delay);
