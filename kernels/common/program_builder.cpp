@@ -2,6 +2,8 @@
 // it to CoreBuilder::emit, which checks it on the spot (the tile helpers are in tile.cpp).
 #include "kernels/common/program_builder.hpp"
 
+#include "sim/isa/host_memory.hpp"
+
 #include <stdexcept>
 #include <utility>
 
@@ -302,7 +304,11 @@ GmTensor ProgramBuilder::gm_tensor(const std::string& name, DType t, std::uint64
   // the program needs no .npy for outputs and scratch tensors.
   decl.init.kind =
       functional_ ? isa::TensorInit::Kind::zeros : isa::TensorInit::Kind::uninitialized;
-  if (functional_) decl.data.assign(bytes, 0);
+  if (functional_) {
+    functional_bytes_ += bytes;
+    isa::check_fits_host(functional_bytes_, "tensor '" + name + "'");
+    decl.data.assign(bytes, 0);
+  }
   tensors_.push_back(std::move(decl));
   GmTensor g;
   g.name = name;

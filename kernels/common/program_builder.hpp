@@ -158,6 +158,7 @@ class ProgramBuilder {
  private:
   const config::HardwareConfig& hw_;
   bool functional_ = true;
+  std::uint64_t functional_bytes_ = 0;  // tensor bytes held so far (checked against the host)
   std::vector<isa::TensorDecl> tensors_;
   std::map<CoreId, isa::CoreProgram> programs_;  // map nodes are stable: builders point into them
   std::map<CoreId, CoreBuilder> builders_;

@@ -40,13 +40,28 @@ bool is_within(const std::string& path, const std::string& prefix) {
   return path.size() == prefix.size() || path[prefix.size()] == '.' || path[prefix.size()] == '[';
 }
 
+std::string at(const std::string& file, const YAML::Mark& mark) {
+  return file + ":" + std::to_string(mark.line + 1) + ":" + std::to_string(mark.column + 1) + ": ";
+}
+
 // Rejects a key that appears twice in one map: yaml-cpp keeps both and lookups see only the
-// first, so the second would silently do nothing.
+// first, so the second would silently do nothing. Also rejects what configs never need and a
+// strict reader cannot account for: keys that are not plain scalars, and aliases (`*name`),
+// whose re-use of one node would be walked again at every use (a nested alias chain grows
+// exponentially). An alias shows up as a second visit of the same node (same mark).
 void check_duplicate_keys(const YAML::Node& node, const std::string& path,
-                          const std::string& file) {
+                          const std::string& file,
+                          std::set<std::pair<int, int>>& visited) {
+  if ((node.IsMap() || node.IsSequence()) &&
+      !visited.emplace(node.Mark().line, node.Mark().column).second)
+    throw ConfigError(at(file, node.Mark()) + (path.empty() ? "" : path + ": ") +
+                      "YAML aliases (*name) are not supported in configs");
   if (node.IsMap()) {
     std::map<std::string, int> first_line;
     for (auto it = node.begin(); it != node.end(); ++it) {
+      if (!it->first.IsScalar())
+        throw ConfigError(at(file, it->first.Mark()) + (path.empty() ? "" : path + ": ") +
+                          "keys must be plain names, not lists or maps");
       const std::string key = it->first.Scalar();
       const YAML::Mark mark = it->first.Mark();
       auto [prior, inserted] = first_line.emplace(key, mark.line + 1);
@@ -54,11 +69,11 @@ void check_duplicate_keys(const YAML::Node& node, const std::string& path,
         throw ConfigError(file + ":" + std::to_string(mark.line + 1) + ":" +
                           std::to_string(mark.column + 1) + ": " + join(path, key) +
                           ": duplicate key (first at line " + std::to_string(prior->second) + ")");
-      check_duplicate_keys(it->second, join(path, key), file);
+      check_duplicate_keys(it->second, join(path, key), file, visited);
     }
   } else if (node.IsSequence()) {
     for (std::size_t i = 0; i < node.size(); ++i)
-      check_duplicate_keys(node[i], path + "[" + std::to_string(i) + "]", file);
+      check_duplicate_keys(node[i], path + "[" + std::to_string(i) + "]", file, visited);
   }
 }
 
@@ -150,7 +165,8 @@ ConfigNode ConfigNode::from_string(const std::string& yaml_text, const std::stri
     throw ConfigError(source_name + ":" + std::to_string(e.mark.line + 1) + ":" +
                       std::to_string(e.mark.column + 1) + ": invalid YAML: " + e.msg);
   }
-  check_duplicate_keys(doc->root, "", source_name);
+  std::set<std::pair<int, int>> visited;
+  check_duplicate_keys(doc->root, "", source_name, visited);
   if (doc->root.IsNull()) doc->root = YAML::Node(YAML::NodeType::Map);  // empty document
   auto root = std::make_shared<YAML::Node>(doc->root);
   return ConfigNode(doc, root, "");

@@ -3,6 +3,10 @@
 #include "sim/trace/materialize.hpp"
 
 #include <cmath>
+
+#include "sim/isa/host_memory.hpp"
+
+#include <cmath>
 #include <random>
 
 #include "sim/config/config_node.hpp"
@@ -32,6 +36,9 @@ std::vector<std::uint8_t> generate_tensor_bytes(const isa::TensorDecl& t) {
       throw config::ConfigError("tensor '" + t.name + "': its bytes were not loaded");
     case Kind::uniform:
     case Kind::normal:
+      if (!std::isfinite(init.a) || !std::isfinite(init.b))
+        throw config::ConfigError("tensor '" + t.name +
+                                  "': generator parameters must be finite numbers");
       break;
   }
   std::mt19937_64 gen(init.seed);
@@ -51,6 +58,9 @@ std::vector<std::uint8_t> generate_tensor_bytes(const isa::TensorDecl& t) {
 
 void materialize_tensors(isa::Program& program) {
   using Kind = isa::TensorInit::Kind;
+  std::uint64_t total = 0;
+  for (const isa::TensorDecl& t : program.tensors) total += t.bytes();
+  isa::check_fits_host(total, "the program's tensors");
   for (isa::TensorDecl& t : program.tensors) {
     const bool carries_bytes = t.init.kind == Kind::data || t.init.kind == Kind::npy;
     if (carries_bytes || !t.data.empty()) {

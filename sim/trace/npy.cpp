@@ -148,7 +148,10 @@ NpyArray parse_npy(const std::vector<std::uint8_t>& bytes, const std::string& so
   if (item == 0)
     throw ConfigError(source + ": dtype '" + a.descr +
                       "' is not supported (little-endian <f4 <f2 <f8 <i1 <u1 <i2 <u2 <i4 are)");
-  const std::uint64_t want = a.elements() * item;
+  std::uint64_t want = item;
+  for (std::uint64_t d : a.shape)
+    if (__builtin_mul_overflow(want, d, &want))
+      throw ConfigError(source + ": shape " + shape_text(a.shape) + " is too large");
   const std::uint64_t have = bytes.size() - data_start;
   if (have != want)
     throw ConfigError(source + ": shape " + shape_text(a.shape) + " of " + a.descr + " needs " +

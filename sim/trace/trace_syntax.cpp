@@ -123,11 +123,17 @@ std::string format_shape(const std::vector<std::uint64_t>& shape) {
 }
 
 std::optional<std::vector<std::uint64_t>> parse_shape(std::string_view s) {
+  // At most 2^56 elements, so that element and byte counts never wrap (the largest element is
+  // 4 bytes).
+  constexpr std::uint64_t kMaxElements = std::uint64_t{1} << 56;
   std::vector<std::uint64_t> shape;
+  std::uint64_t elements = 1;
   while (true) {
     const auto x = s.find('x');
     const auto d = parse_uint(s.substr(0, x));
     if (!d || *d == 0 || s.substr(0, 2) == "0x") return std::nullopt;
+    if (__builtin_mul_overflow(elements, *d, &elements) || elements > kMaxElements)
+      return std::nullopt;
     shape.push_back(*d);
     if (x == s.npos) return shape;
     s.remove_prefix(x + 1);

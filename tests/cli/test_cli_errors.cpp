@@ -87,3 +87,26 @@ TEST_CASE("every command answers --help with exit 0") {
     CHECK_THAT(r.output, Catch::Contains("usage"));
   }
 }
+
+TEST_CASE("a trace shape whose byte count would overflow exits 2 naming its line") {
+  const auto r =
+      run_cli("trace run tests/data/errors/shape_overflow.trace " + kHw + out_dir("overflow"));
+  CHECK(r.exit_code == 2);
+  CHECK_THAT(r.output, Catch::Contains("shape_overflow.trace:3: bad shape"));
+}
+
+TEST_CASE("a functional run larger than the host's memory exits 2 before allocating") {
+  const auto r =
+      run_cli("trace run tests/data/errors/too_big_for_host.trace " + kHw + out_dir("host"));
+  CHECK(r.exit_code == 2);
+  CHECK_THAT(r.output, Catch::Contains("needs 4000000000000 bytes of tensor data, more than "
+                                       "this host's"));
+  CHECK_THAT(r.output, Catch::Contains("use --timing-only"));
+}
+
+TEST_CASE("YAML aliases are refused at once instead of being expanded") {
+  const auto r = run_cli("run tests/data/errors/alias_bomb.yaml --timing-only" + out_dir("alias"));
+  CHECK(r.exit_code == 2);
+  CHECK_THAT(r.output, Catch::Contains("alias_bomb.yaml:5:5: a1[0]: YAML aliases (*name) are not "
+                                       "supported in configs"));
+}
