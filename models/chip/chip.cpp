@@ -36,10 +36,6 @@ std::vector<std::string> Chip::blocked() const {
   return out;
 }
 
-}  // namespace ascendsim::models
-
-namespace ascendsim::models {
-
 std::string Chip::counter_overflow(std::uint64_t end_cycle) const {
   for (const auto& die : dies)
     for (const auto& core : die->cores)
@@ -55,14 +51,7 @@ std::vector<std::string> Chip::unbalanced_sync(const ChipContext& ctx) const {
   for (const auto& die : dies)
     for (const auto& core : die->cores)
       for (auto& line : core->unbalanced_flags()) out.push_back(line);
-  for (const auto& [key, sets] : ctx.cross_core_counts)
-    for (std::uint32_t s : sets)
-      if (s != 0) {
-        out.push_back("a cross-core barrier on flag " + std::to_string(key & 0xffff) +
-                      " (mode " + std::to_string(key >> 56) +
-                      ") was left with sets some members never matched");
-        break;
-      }
+  for (auto& line : unmatched_barriers(ctx)) out.push_back(line);
   return out;
 }
 

@@ -24,6 +24,9 @@ std::uint64_t group_key(isa::SyncMode mode, CoreKind kind, std::uint32_t die, st
          std::uint64_t(flag);
 }
 
+isa::SyncMode key_mode(std::uint64_t key) { return isa::SyncMode(key >> 56); }
+std::uint32_t key_flag(std::uint64_t key) { return std::uint32_t(key & 0xffff); }
+
 // `setter`, a member of `group`, has set. Each member's sets are counted apart: the barrier
 // releases `targets` once for every round in which every member has set at least once, so a
 // member that runs ahead cannot open it alone.
@@ -51,6 +54,19 @@ void index_cross_core_groups(ChipContext& ctx) {
       ctx.aivs_of_aic[{id.die, id.index / ctx.hw.aiv_per_aic}].push_back(core);
     }
   }
+}
+
+std::vector<std::string> unmatched_barriers(const ChipContext& ctx) {
+  std::vector<std::string> out;
+  for (const auto& [key, sets] : ctx.cross_core_counts)
+    for (std::uint32_t s : sets)
+      if (s != 0) {
+        out.push_back("a cross-core barrier on flag " + std::to_string(key_flag(key)) +
+                      " (mode " + std::to_string(int(key_mode(key))) +
+                      ") was left with sets some members never matched");
+        break;
+      }
+  return out;
 }
 
 std::string cross_core_set(ChipContext& ctx, const CoreId& from, isa::Pipe pipe,

@@ -9,6 +9,7 @@
 // "Programmed" stands for the launched block: cores without a program take no part.
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "models/chip/chip_context.hpp"
 
@@ -16,6 +17,8 @@ namespace ascendsim::models {
 
 // Fills the context's groups from its programmed cores (once, after elaboration).
 void index_cross_core_groups(ChipContext& ctx);
+// After the run: group barriers left with sets that not every member matched.
+std::vector<std::string> unmatched_barriers(const ChipContext& ctx);
 // Returns an error message, or "" on success.
 std::string cross_core_set(ChipContext& ctx, const isa::CoreId& from, isa::Pipe pipe,
                            isa::SyncMode mode, std::uint8_t flag_id, std::uint64_t now);

@@ -34,14 +34,16 @@ struct ChipSimulation::Impl {
   // The timeline's HBM counter: bytes per die in kCounterBins windows over the run.
   void bin_hbm_counter(std::uint64_t cycles, double clock_hz) {
     constexpr std::uint64_t kCounterBins = 256;
-    const std::uint64_t window = std::max<std::uint64_t>(1, (cycles + kCounterBins - 1) / kCounterBins);
+    const std::uint64_t window =
+        std::max<std::uint64_t>(1, (cycles + kCounterBins - 1) / kCounterBins);
     const std::uint64_t bins = cycles / window + 1;
     std::vector<std::vector<double>> bytes(ctx.hw.dies, std::vector<double>(bins, 0.0));
     for (const auto& t : hbm_log) {  // spread evenly over the transfer's cycles
-      const double per_cycle = double(t.bytes) / double(std::max<std::uint64_t>(1, t.end_cycle - t.start_cycle));
-      for (std::uint64_t c = t.start_cycle; c < std::max(t.end_cycle, t.start_cycle + 1);) {
+      const std::uint64_t end = std::max(t.end_cycle, t.start_cycle + 1);
+      const double per_cycle = double(t.bytes) / double(end - t.start_cycle);
+      for (std::uint64_t c = t.start_cycle; c < end;) {
         const std::uint64_t b = std::min(bins - 1, c / window);
-        const std::uint64_t next = std::min((b + 1) * window, std::max(t.end_cycle, c + 1));
+        const std::uint64_t next = std::min((b + 1) * window, end);
         bytes[t.die][b] += per_cycle * double(next - c);
         c = next;
       }

@@ -1,5 +1,7 @@
 #include "models/core/ai_core.hpp"
 
+#include <utility>
+
 #include "models/chip/cross_core_hub.hpp"
 
 namespace ascendsim::models {
@@ -32,9 +34,13 @@ AiCore::AiCore(const sc_core::sc_module_name& name, ChipContext& ctx,
   }
 }
 
-CountingFlag& AiCore::flag(Pipe src, Pipe dst, std::uint8_t id) {
+const CountingFlag& AiCore::flag(Pipe src, Pipe dst, std::uint8_t id) const {
   const std::size_t ids = ctx_.hw.core.event_ids;
   return flags_[(std::size_t(src) * isa::kPipeCount + std::size_t(dst)) * ids + id];
+}
+
+CountingFlag& AiCore::flag(Pipe src, Pipe dst, std::uint8_t id) {
+  return const_cast<CountingFlag&>(std::as_const(*this).flag(src, dst, id));
 }
 
 std::string AiCore::where(std::uint64_t index) const {
@@ -75,7 +81,7 @@ void AiCore::scalar_thread() {
 }
 
 void AiCore::wait_counting(PipeState& st, CountingFlag& f, sc_core::sc_event& ev, Pipe p,
-                           StallCause cause) {
+                           StallCause cause, int cross_flag_id) {
   const std::uint64_t t0 = ctx_.clock.now();
   st.waiting = cause == StallCause::cross_core ? Wait::cross_core : Wait::flag;
   for (;;) {
@@ -85,11 +91,10 @@ void AiCore::wait_counting(PipeState& st, CountingFlag& f, sc_core::sc_event& ev
     else wait(ctx_.clock.cycles(f.front().visible_cycle - now));
   }
   st.waiting = Wait::none;
-  if (cause == StallCause::cross_core) {
+  if (cross_flag_id >= 0) {
     // Consuming never raises the count, so more than max_counter visible now means the counter
     // overflowed when the (max_counter + 1)-th set became visible.
-    const std::uint8_t flag_id = std::uint8_t(&f - cross_flags_.data());
-    const std::string overflow = counter_overflow(flag_id, ctx_.clock.now());
+    const std::string overflow = counter_overflow(std::uint8_t(cross_flag_id), ctx_.clock.now());
     if (!overflow.empty()) ctx_.fail(overflow);
   }
   const FlagArrival a = f.take();
@@ -120,7 +125,8 @@ void AiCore::run_sync(Pipe p, const isa::Instruction& ins, std::uint64_t index) 
       break;
     }
     case Opcode::cross_core_wait:
-      wait_counting(st, cross_flags_[ins.event_id], cross_flag_set_, p, StallCause::cross_core);
+      wait_counting(st, cross_flags_[ins.event_id], cross_flag_set_, p, StallCause::cross_core,
+                    ins.event_id);
       break;
     case Opcode::pipe_barrier: {
       const std::uint64_t t0 = now;
@@ -163,8 +169,7 @@ std::vector<std::string> AiCore::unbalanced_flags() const {
   for (int src = 0; src < isa::kPipeCount; ++src)
     for (int dst = 0; dst < isa::kPipeCount; ++dst)
       for (std::uint32_t e = 0; e < ctx_.hw.core.event_ids; ++e) {
-        const CountingFlag& f = flags_[(std::size_t(src) * isa::kPipeCount + dst) *
-                                           ctx_.hw.core.event_ids + e];
+        const CountingFlag& f = flag(Pipe(src), Pipe(dst), std::uint8_t(e));
         if (!f.empty())
           out.push_back(core + ": flag " + std::string(isa::pipe_name(Pipe(src))) + "->" +
                         std::string(isa::pipe_name(Pipe(dst))) + " event " + std::to_string(e) +

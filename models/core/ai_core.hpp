@@ -54,13 +54,16 @@ class AiCore : public sc_core::sc_module {
   void pipe_thread(isa::Pipe p);
   // Runs a sync instruction on pipe p (S for the scalar unit); false if the run was stopped.
   void run_sync(isa::Pipe p, const isa::Instruction& ins, std::uint64_t index);
+  // Waits until `flag` has a visible increment and takes it. `cross_flag_id` >= 0 names the
+  // cross-core flag being taken, whose counter limit is then checked.
   void wait_counting(PipeState& st, CountingFlag& flag, sc_core::sc_event& ev, isa::Pipe p,
-                     report::StallCause cause);
+                     report::StallCause cause, int cross_flag_id = -1);
   void execute(isa::Pipe p, const isa::Instruction& ins, std::uint64_t index);
   std::uint64_t transfer(const isa::Instruction& ins, std::uint64_t& unloaded);
   void apply(const isa::Instruction& ins, std::uint64_t index, isa::Pipe p);
   ResolvedTile resolve(const isa::TileView& v, const isa::Instruction& ins, std::uint64_t index);
   CountingFlag& flag(isa::Pipe src, isa::Pipe dst, std::uint8_t id);
+  const CountingFlag& flag(isa::Pipe src, isa::Pipe dst, std::uint8_t id) const;
   void record_span(isa::Pipe p, const isa::Instruction& ins, std::uint64_t index,
                    std::uint64_t start, std::uint64_t bytes);
   std::string where(std::uint64_t index) const;

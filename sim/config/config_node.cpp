@@ -40,8 +40,10 @@ bool is_within(const std::string& path, const std::string& prefix) {
   return path.size() == prefix.size() || path[prefix.size()] == '.' || path[prefix.size()] == '[';
 }
 
-std::string at(const std::string& file, const YAML::Mark& mark) {
-  return file + ":" + std::to_string(mark.line + 1) + ":" + std::to_string(mark.column + 1) + ": ";
+// "file:line:col: path: " for an error at `mark` (no path part at the root).
+std::string at(const std::string& file, const YAML::Mark& mark, const std::string& path) {
+  return file + ":" + std::to_string(mark.line + 1) + ":" + std::to_string(mark.column + 1) +
+         ": " + (path.empty() ? "" : path + ": ");
 }
 
 // Rejects a key that appears twice in one map: yaml-cpp keeps both and lookups see only the
@@ -54,21 +56,20 @@ void check_duplicate_keys(const YAML::Node& node, const std::string& path,
                           std::set<std::pair<int, int>>& visited) {
   if ((node.IsMap() || node.IsSequence()) &&
       !visited.emplace(node.Mark().line, node.Mark().column).second)
-    throw ConfigError(at(file, node.Mark()) + (path.empty() ? "" : path + ": ") +
+    throw ConfigError(at(file, node.Mark(), path) +
                       "YAML aliases (*name) are not supported in configs");
   if (node.IsMap()) {
     std::map<std::string, int> first_line;
     for (auto it = node.begin(); it != node.end(); ++it) {
       if (!it->first.IsScalar())
-        throw ConfigError(at(file, it->first.Mark()) + (path.empty() ? "" : path + ": ") +
+        throw ConfigError(at(file, it->first.Mark(), path) +
                           "keys must be plain names, not lists or maps");
       const std::string key = it->first.Scalar();
       const YAML::Mark mark = it->first.Mark();
       auto [prior, inserted] = first_line.emplace(key, mark.line + 1);
       if (!inserted)
-        throw ConfigError(file + ":" + std::to_string(mark.line + 1) + ":" +
-                          std::to_string(mark.column + 1) + ": " + join(path, key) +
-                          ": duplicate key (first at line " + std::to_string(prior->second) + ")");
+        throw ConfigError(at(file, mark, join(path, key)) + "duplicate key (first at line " +
+                          std::to_string(prior->second) + ")");
       check_duplicate_keys(it->second, join(path, key), file, visited);
     }
   } else if (node.IsSequence()) {
