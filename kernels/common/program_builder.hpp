@@ -32,6 +32,9 @@ struct Tile : TileView {
   Tile(const TileView& v) : TileView(v) {}  // NOLINT: a Tile is a view
   Tile sub(std::uint32_t row0, std::uint32_t col0, std::uint32_t rows, std::uint32_t cols) const;
   Tile as(DType t) const;  // same bytes, other element type (cols rescaled by the width ratio)
+  // A dense rows x cols view of type t starting where this tile starts (a buffer slot reused
+  // for tiles of several shapes and types; the caller keeps it within the slot).
+  Tile dense(DType t, std::uint32_t rows, std::uint32_t cols) const;
 };
 
 // A GM tensor a kernel declared; shape is (rows, cols) or (batch..., rows, cols) flattened to rows.

@@ -5,6 +5,7 @@
 
 #include "kernels/common/kernel.hpp"
 #include "kernels/gemm/gemm_kernel.hpp"
+#include "kernels/mla_decode/mla_kernel.hpp"
 
 namespace ascendsim::kernels {
 namespace {
@@ -16,6 +17,9 @@ struct Entry {
 
 const Entry kKernels[] = {
     {"gemm", make_gemm_kernel},
+    {"amla", make_amla_kernel},
+    {"fa_preload", make_fa_preload_kernel},
+    {"fa_serial", make_fa_serial_kernel},
 };
 
 }  // namespace

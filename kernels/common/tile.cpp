@@ -53,6 +53,15 @@ Tile Tile::as(DType t) const {
   return v;
 }
 
+Tile Tile::dense(DType t, std::uint32_t r, std::uint32_t c) const {
+  Tile v = *this;
+  v.dtype = t;
+  v.rows = r;
+  v.cols = c;
+  v.row_stride = 0;
+  return v;
+}
+
 Tile GmTensor::tile(std::uint64_t row0, std::uint64_t col0, std::uint32_t r,
                     std::uint32_t c) const {
   if (row0 + r > rows || col0 + c > cols)

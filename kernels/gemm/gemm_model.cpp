@@ -41,13 +41,34 @@ class Formulas {
   double out_bytes(std::uint64_t rows, std::uint64_t cols) const {
     return double(numeric::dtype_bytes(out_, rows * cols));
   }
-  // One MTE2 load. One that waits for `fetch_bytes` of L2 misses moves them at the core's HBM
-  // read rate (reserved from the same start as its L2 bytes) and waits hbm.latency for them.
-  double read(double bytes, bool remote, double fetch_bytes = 0) const {
-    return hw_.aic.mte2.setup_cycles +
-           std::ceil(std::max(bytes / read_rate_, fetch_bytes / fetch_rate_)) +
-           hw_.l2.hit_latency_cycles + (fetch_bytes > 0 ? hw_.hbm.latency_cycles : 0) +
-           (remote ? hw_.die_link.latency_cycles : 0);
+  // One CopyIn on MTE2: the A load, then the B load issued as soon as A's bytes have passed
+  // the core's L2 port (the mover does not wait for A to land), then a set_flag that waits
+  // until both landed. A load's own fetch moves at the core's HBM read rate from its ready time
+  // on the far side of the port, B's behind A's; a load waiting for another core's fetch waits
+  // as long as that fetch would take from its own ready time.
+  //   issue_a = setup + ceil(a / read rate)        ready_b = issue_a + setup
+  //   issue_b = ready_b + ceil(b / read rate)
+  //   far_a   = setup + a.wait / fetch rate
+  //   far_b   = max(max(ready_b, setup + a.fetch / fetch rate) + b.fetch / fetch rate,
+  //                 ready_b + b.wait / fetch rate)
+  //   end_x   = ceil(max(issue_x, far_x)) + l2.hit_latency (+ hbm.latency if x.wait > 0)
+  //             (+ die_link.latency from another die)
+  //   CopyIn  = max(end_a, end_b)
+  double copy_in(double a_bytes, const LoadMiss& a, double b_bytes, const LoadMiss& b,
+                 bool remote) const {
+    const double setup = hw_.aic.mte2.setup_cycles;
+    const double latency = hw_.l2.hit_latency_cycles + (remote ? hw_.die_link.latency_cycles : 0);
+    const auto end = [&](double issue, double far, const LoadMiss& x) {
+      return std::ceil(std::max(issue, far)) + latency + (x.wait > 0 ? hw_.hbm.latency_cycles : 0);
+    };
+    const double issue_a = setup + std::ceil(a_bytes / read_rate_);
+    const double far_a = a.wait > 0 ? setup + a.wait / fetch_rate_ : 0;
+    const double port_a = a.fetch > 0 ? setup + a.fetch / fetch_rate_ : 0;  // A's port use ends
+    const double ready_b = issue_a + setup;
+    const double issue_b = ready_b + std::ceil(b_bytes / read_rate_);
+    double far_b = b.wait > 0 ? ready_b + b.wait / fetch_rate_ : 0;
+    if (b.fetch > 0) far_b = std::max(far_b, std::max(ready_b, port_a) + b.fetch / fetch_rate_);
+    return std::max(end(issue_a, far_a, a), end(issue_b, far_b, b));
   }
   // One FIX write to GM; `fetch_bytes`: the partly written lines, read from HBM first
   // (write-allocate) at the core's HBM read rate.
@@ -89,11 +110,12 @@ double write_fetch_bytes(const GemmPlan& plan, const HardwareConfig& hw, const O
 }
 
 // Time of the L0 steps of one chunk through MTE1 then M (two-stage pipeline, ping-pong L0,
-// each hand-off visible flag_latency after its set).
+// each hand-off visible flag_latency after its set), from MTE1's start; M is free from `m_free`
+// on (it may still be computing the chunk before).
 double split_and_compute(const Formulas& f, const GemmPlan& plan, const HardwareConfig& hw,
-                         const OutputTile& t, const KChunk& ch) {
+                         const OutputTile& t, const KChunk& ch, double m_free = 0) {
   const double flag = hw.core.flag_latency_cycles;
-  double mte1_done = 0, m_done = 0;
+  double mte1_done = 0, m_done = m_free;
   for (std::uint32_t depth : plan.steps(ch)) {
     mte1_done += f.move(hw.aic.mte1_l0a, f.in_bytes(t.rows, depth)) +
                  f.move(hw.aic.mte1_l0b, f.in_bytes(depth, t.cols));
@@ -110,15 +132,15 @@ struct Stage {
 }  // namespace
 
 GemmTileCost gemm_tile_cost(const GemmPlan& plan, const HardwareConfig& hw, const OutputTile& t,
-                            std::uint32_t die, const std::vector<std::array<double, 2>>& misses) {
+                            std::uint32_t die, const std::vector<ChunkMisses>& misses) {
   const Formulas f(plan, hw);
   const bool remote = die != 0;
   GemmTileCost c;
   for (std::size_t j = 0; j < plan.chunks.size(); ++j) {
     const KChunk& ch = plan.chunks[j];
-    const std::array<double, 2> miss = misses.empty() ? std::array<double, 2>{} : misses[j];
-    c.mte2 += f.read(f.in_bytes(t.rows, ch.depth), remote, miss[0]) +
-              f.read(f.in_bytes(ch.depth, t.cols), remote, miss[1]);
+    const ChunkMisses miss = misses.empty() ? ChunkMisses{} : misses[j];
+    c.mte2 += f.copy_in(f.in_bytes(t.rows, ch.depth), miss[0], f.in_bytes(ch.depth, t.cols),
+                        miss[1], remote);
     const std::vector<std::uint32_t> steps = plan.steps(ch);
     for (std::uint32_t depth : steps) {
       c.mte1 += f.move(hw.aic.mte1_l0a, f.in_bytes(t.rows, depth)) +
@@ -184,16 +206,27 @@ CoreTiming time_core(const Formulas& f, const GemmPlan& plan, const HardwareConf
   const KChunk& ch0 = plan.chunks[j0];
   const KChunk& ch_last = plan.chunks[plan.chunk_order(last.index).back()];
   const std::uint32_t step0 = plan.steps(ch0).front();
-  const std::array<double, 2> miss0 = misses[first.index][j0];
-  const double first_load = f.read(f.in_bytes(first.rows, ch0.depth), remote, miss0[0]) +
-                            f.read(f.in_bytes(ch0.depth, first.cols), remote, miss0[1]);
+  const ChunkMisses miss0 = misses[first.index][j0];
+  const double first_load = f.copy_in(f.in_bytes(first.rows, ch0.depth), miss0[0],
+                                      f.in_bytes(ch0.depth, first.cols), miss0[1], remote);
   const double first_split = f.move(hw.aic.mte1_l0a, f.in_bytes(first.rows, step0)) +
                              f.move(hw.aic.mte1_l0b, f.in_bytes(step0, first.cols));
   const double last_fix = gemm_tile_cost(plan, hw, last, die).fixpipe;
   const std::uint32_t last_step = plan.steps(ch_last).back();
   double fill = (2 * 2 + plan.layout.l0c_buffers + 2) * double(hw.core.issue_cycles), drain = 0;
   if (top == &mte2 || top == &issue) {
-    drain = flag + split_and_compute(f, plan, hw, last, ch_last) + flag + last_fix;
+    // From the last CopyIn's landing: its chunk's L0 steps, M still busy with the chunk before
+    // (landed one CopyIn earlier) if that one computes longer than this CopyIn took.
+    const std::vector<std::size_t> order = plan.chunk_order(last.index);
+    double m_free = 0;
+    if (order.size() > 1) {
+      const ChunkMisses& miss = misses[last.index][order.back()];
+      const double last_load = f.copy_in(f.in_bytes(last.rows, ch_last.depth), miss[0],
+                                         f.in_bytes(ch_last.depth, last.cols), miss[1], remote);
+      const KChunk& before = plan.chunks[order[order.size() - 2]];
+      m_free = split_and_compute(f, plan, hw, last, before) - last_load;
+    }
+    drain = flag + split_and_compute(f, plan, hw, last, ch_last, m_free) + flag + last_fix;
   } else if (top == &mte1) {
     fill += first_load + flag;
     drain = flag + f.cube(last.rows, last.cols, last_step) + flag + last_fix;

@@ -13,7 +13,8 @@ namespace ascendsim::kernels {
 // Loads are ordered by logical time: round (a core's n-th tile runs in round n on every core),
 // step within the tile, core. Per L2 line: the first load that touches it fetches it from HBM;
 // a load at the same logical time finds it in flight and waits for it as long as its fetcher
-// (so it is charged the fetcher's bytes, though it moves none); a later one finds it in L2.
+// (so its `wait` is the fetcher's bytes, though its `fetch` has none of them); a later one finds
+// it in L2.
 // Lines, not chunks, are the unit: with rows narrower than a line (int8, 256-B chunk rows)
 // neighbouring chunks share lines, and a fetch moves the whole line.
 GemmMisses gemm_first_touches(const GemmPlan& plan, const config::HardwareConfig& hw,
@@ -21,7 +22,7 @@ GemmMisses gemm_first_touches(const GemmPlan& plan, const config::HardwareConfig
   const std::size_t cores = plan.cores.size(), n = plan.chunks.size();
   const std::uint64_t tiles = plan.tile_count(), line = hw.l2.line_bytes;
   const auto bytes = [&](std::uint64_t e) { return numeric::dtype_bytes(plan.params.dtype, e); };
-  GemmMisses out(tiles, std::vector<std::array<double, 2>>(n, {0.0, 0.0}));
+  GemmMisses out(tiles, std::vector<ChunkMisses>(n));
   // Per line of A and of B: the logical time it was first touched (0: never) and by which load.
   struct Line {
     std::uint64_t when = 0, fetcher = 0;
@@ -63,12 +64,12 @@ GemmMisses gemm_first_touches(const GemmPlan& plan, const config::HardwareConfig
               }
             }
           }
-          out[t][orders[t][s]][op] = own[id];
+          out[t][orders[t][s]][op] = {own[id], own[id]};
         }
       }
       for (const auto& [waiter, fetcher] : merged) {
-        double& f = out[waiter / 2][orders[waiter / 2][s]][waiter % 2];
-        f = std::max(f, own[fetcher]);
+        double& w = out[waiter / 2][orders[waiter / 2][s]][waiter % 2].wait;
+        w = std::max(w, own[fetcher]);
       }
     }
   return out;

@@ -12,11 +12,7 @@ constexpr std::uint32_t kPingPong = 2;
 
 // A dense rows x cols view at the start of an allocated buffer (edge tiles use less of it).
 Tile dense(const Tile& buffer, std::uint32_t rows, std::uint32_t cols) {
-  Tile t = buffer;
-  t.rows = rows;
-  t.cols = cols;
-  t.row_stride = 0;
-  return t;
+  return buffer.dense(buffer.dtype, rows, cols);
 }
 
 class GemmCoreKernel {

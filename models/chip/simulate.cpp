@@ -82,8 +82,9 @@ void ChipSimulation::run_until(std::uint64_t cycle) {
 std::uint64_t ChipSimulation::now_cycle() const { return impl_->ctx.clock.now(); }
 
 std::uint64_t ChipSimulation::completed(const isa::CoreId& core, isa::Pipe pipe) const {
-  for (const auto& c : impl_->result.stats.cores)
-    if (c.core == core) return c.pipes[int(pipe)].instructions;
+  for (const auto& die : impl_->chip->dies)
+    for (const auto& c : die->cores)
+      if (c->id() == core) return c->completed(pipe, impl_->ctx.clock.now());
   return 0;
 }
 

@@ -105,13 +105,22 @@ void AiCore::wait_counting(PipeState& st, CountingFlag& f, sc_core::sc_event& ev
                                    cause == StallCause::cross_core});
 }
 
+void AiCore::wait_landed(Pipe p) {
+  const std::uint64_t now = ctx_.clock.now(), landed = pipes_[int(p)].landed;
+  if (p == Pipe::S || landed <= now) return;
+  wait_cycles(landed - now);
+  stats_.pipes[int(p)].stall_cycles[int(StallCause::memory)] += landed - now;
+}
+
 void AiCore::run_sync(Pipe p, const isa::Instruction& ins, std::uint64_t index) {
   PipeState& st = pipes_[int(p)];
   const std::uint64_t now = ctx_.clock.now();
   switch (ins.op) {
     case Opcode::set_flag: {
+      wait_landed(p);
+      const std::uint64_t at = ctx_.clock.now();
       CountingFlag& f = flag(ins.pipe, ins.peer, ins.event_id);
-      f.set({now + ctx_.hw.core.flag_latency_cycles, id(), p, now});
+      f.set({at + ctx_.hw.core.flag_latency_cycles, id(), p, at});
       pipes_[int(ins.peer)].flag_set.notify(ctx_.clock.cycles(ctx_.hw.core.flag_latency_cycles));
       break;
     }
@@ -120,7 +129,9 @@ void AiCore::run_sync(Pipe p, const isa::Instruction& ins, std::uint64_t index) 
                     report::flag_stall_from(ins.peer));
       break;
     case Opcode::cross_core_set: {
-      const std::string err = cross_core_set(ctx_, id(), p, ins.mode, ins.event_id, now);
+      wait_landed(p);
+      const std::string err =
+          cross_core_set(ctx_, id(), p, ins.mode, ins.event_id, ctx_.clock.now());
       if (!err.empty()) ctx_.fail(where(index) + ": " + err);
       break;
     }
@@ -134,6 +145,8 @@ void AiCore::run_sync(Pipe p, const isa::Instruction& ins, std::uint64_t index) 
       for (int q = 1; q < isa::kPipeCount; ++q) {
         if (ins.peer != Pipe::ALL && int(ins.peer) != q) continue;
         while (pipes_[q].done < pipes_[q].issued) wait(pipes_[q].completed);
+        const std::uint64_t t = ctx_.clock.now();
+        if (pipes_[q].landed > t) wait_cycles(pipes_[q].landed - t);
       }
       scalar_waiting_ = Wait::none;
       stats_.pipes[int(Pipe::S)].stall_cycles[int(StallCause::barrier)] += ctx_.clock.now() - t0;

@@ -37,6 +37,9 @@ class AiCore : public sc_core::sc_module {
   // `cycle`: the hardware counter's limit. Checked at each take and at the end of the run.
   std::string counter_overflow(std::uint8_t flag_id, std::uint64_t cycle) const;
   std::size_t cross_flag_count() const { return cross_flags_.size(); }
+  // Instructions of pipe p whose work is complete at `cycle`: executed, and for a transfer its
+  // data landed (a mover issues its next transfer before the previous one lands).
+  std::uint64_t completed(isa::Pipe p, std::uint64_t cycle) const;
   // Flags set more often than waited for, at the end of a run (HARDWARE.md §5: pairs).
   std::vector<std::string> unbalanced_flags() const;
 
@@ -47,6 +50,8 @@ class AiCore : public sc_core::sc_module {
     sc_core::sc_event pushed, popped, completed, flag_set;
     std::uint64_t issued = 0, done = 0;
     std::uint64_t current = 0;        // index at the head / being executed
+    std::uint64_t landed = 0;         // cycle the last transfer it issued lands
+    std::vector<std::uint64_t> landing;  // landing cycle of every transfer it ran, in order
     Wait waiting = Wait::none;
   };
 
@@ -59,13 +64,18 @@ class AiCore : public sc_core::sc_module {
   void wait_counting(PipeState& st, CountingFlag& flag, sc_core::sc_event& ev, isa::Pipe p,
                      report::StallCause cause, int cross_flag_id = -1);
   void execute(isa::Pipe p, const isa::Instruction& ins, std::uint64_t index);
-  std::uint64_t transfer(const isa::Instruction& ins, std::uint64_t& unloaded);
+  // Starts a transfer: returns when its pipe may issue the next one; `landed` when its data is
+  // all there (a flag set later on the pipe waits for that).
+  std::uint64_t transfer(const isa::Instruction& ins, std::uint64_t& unloaded,
+                         std::uint64_t& landed);
+  // Holds pipe p until every transfer it issued has landed (before a set or at a barrier).
+  void wait_landed(isa::Pipe p);
   void apply(const isa::Instruction& ins, std::uint64_t index, isa::Pipe p);
   ResolvedTile resolve(const isa::TileView& v, const isa::Instruction& ins, std::uint64_t index);
   CountingFlag& flag(isa::Pipe src, isa::Pipe dst, std::uint8_t id);
   const CountingFlag& flag(isa::Pipe src, isa::Pipe dst, std::uint8_t id) const;
   void record_span(isa::Pipe p, const isa::Instruction& ins, std::uint64_t index,
-                   std::uint64_t start, std::uint64_t bytes);
+                   std::uint64_t start, std::uint64_t end, std::uint64_t bytes);
   std::string where(std::uint64_t index) const;
   void wait_cycles(std::uint64_t n) { if (n) wait(ctx_.clock.cycles(n)); }
 

@@ -38,15 +38,22 @@ void AiCore::pipe_thread(Pipe p) {
     ++st.done;
     ++stats_.pipes[int(p)].instructions;
     if (ctx_.progress) ctx_.progress->fetch_add(1, std::memory_order_relaxed);
-    stats_.end_cycle = std::max(stats_.end_cycle, ctx_.clock.now());
+    stats_.end_cycle = std::max({stats_.end_cycle, ctx_.clock.now(), st.landed});
     st.completed.notify();
   }
+}
+
+std::uint64_t AiCore::completed(Pipe p, std::uint64_t cycle) const {
+  const PipeState& st = pipes_[int(p)];
+  std::uint64_t pending = 0;
+  for (std::uint64_t landed : st.landing) pending += landed > cycle;
+  return stats_.pipes[int(p)].instructions - pending;
 }
 
 void AiCore::execute(Pipe p, const isa::Instruction& ins, std::uint64_t index) {
   report::PipeStats& ps = stats_.pipes[int(p)];
   const std::uint64_t start = ctx_.clock.now();
-  std::uint64_t unloaded = 0, bytes = 0;
+  std::uint64_t unloaded = 0, bytes = 0, landed = 0;
   if (ins.op == Opcode::mmad) {
     const std::uint32_t m = ins.src0.rows, k = ins.src0.cols, n = ins.src1.cols;
     unloaded = cube_cycles(ctx_.hw, m, n, k, ins.src0.dtype);
@@ -59,21 +66,26 @@ void AiCore::execute(Pipe p, const isa::Instruction& ins, std::uint64_t index) {
     // Elements processed: the source's for reductions (which write rows x 1), else the dst's.
     stats_.vector_elements[ins.dst.dtype] +=
         ins.src0.valid() ? std::max(ins.src0.elements(), ins.dst.elements()) : ins.dst.elements();
-  } else {  // copy / fixpipe
+  } else {  // copy / fixpipe: the pipe is free once issued; its data lands at `landed`
     bytes = ins.dst.bytes();
-    const std::uint64_t end = transfer(ins, unloaded);
-    wait_cycles(end - start);
+    const std::uint64_t issued = transfer(ins, unloaded, landed);
+    wait_cycles(issued - start);
+    PipeState& st = pipes_[int(p)];
+    st.landed = std::max(st.landed, landed);
+    st.landing.push_back(landed);
     ps.bytes_read += ins.src0.bytes();
     ps.bytes_written += bytes;
   }
   const std::uint64_t took = ctx_.clock.now() - start;
   ps.busy_cycles += unloaded;
   ps.stall_cycles[int(StallCause::memory)] += took - std::min(took, unloaded);
-  if (ctx_.timeline.enabled) record_span(p, ins, index, start, bytes);
+  if (ctx_.timeline.enabled)  // a transfer's span ends when its data lands
+    record_span(p, ins, index, start, std::max(ctx_.clock.now(), landed), bytes);
   if (ctx_.functional) apply(ins, index, p);
 }
 
-std::uint64_t AiCore::transfer(const isa::Instruction& ins, std::uint64_t& unloaded) {
+std::uint64_t AiCore::transfer(const isa::Instruction& ins, std::uint64_t& unloaded,
+                              std::uint64_t& landed) {
   const config::MoverConfig& mover = mover_for(ctx_.hw, ins);
   const isa::TileView* gm = ins.dst.buffer == Buffer::GM   ? &ins.dst
                             : ins.src0.buffer == Buffer::GM ? &ins.src0
@@ -81,7 +93,8 @@ std::uint64_t AiCore::transfer(const isa::Instruction& ins, std::uint64_t& unloa
   const std::uint64_t now = ctx_.clock.now();
   if (!gm) {
     unloaded = move_cycles(mover, ins.dst.bytes());
-    return now + unloaded;
+    landed = now + unloaded;
+    return landed;
   }
   GmRange range;
   range.address = gm->offset;
@@ -93,8 +106,9 @@ std::uint64_t AiCore::transfer(const isa::Instruction& ins, std::uint64_t& unloa
                                                    : GmOp::write;
   const TransferTiming t = ctx_.memory.access(port_, id().die, now, range, op,
                                               mover.setup_cycles, mover.bytes_per_cycle);
-  unloaded = t.unloaded_cycles;
-  return t.end_cycle;
+  unloaded = t.issue_unloaded_cycles;
+  landed = t.end_cycle;
+  return t.issue_end_cycle;
 }
 
 ResolvedTile AiCore::resolve(const isa::TileView& v, const isa::Instruction& ins,
@@ -145,8 +159,8 @@ void AiCore::apply(const isa::Instruction& ins, std::uint64_t index, Pipe p) {
 }
 
 void AiCore::record_span(Pipe p, const isa::Instruction& ins, std::uint64_t index,
-                         std::uint64_t start, std::uint64_t bytes) {
-  ctx_.timeline.spans.push_back({id(), p, ins.op, index, start, ctx_.clock.now(), bytes});
+                         std::uint64_t start, std::uint64_t end, std::uint64_t bytes) {
+  ctx_.timeline.spans.push_back({id(), p, ins.op, index, start, end, bytes});
 }
 
 std::vector<std::string> AiCore::blocked() const {

@@ -29,7 +29,7 @@ L2Tags::L2Tags(std::uint64_t bytes, std::uint32_t line_bytes, std::uint32_t ways
 
 LineAccess L2Tags::access(std::uint64_t address, bool write, bool full_line_write) {
   const std::uint64_t line = address >> line_shift_;
-  const std::uint64_t base = (line % sets_) * ways_;
+  const std::uint64_t base = set_of(line) * ways_;
   const std::uint64_t* tags = tags_.data() + base;
   LineAccess result;
   std::uint64_t way = ways_;

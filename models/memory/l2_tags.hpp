@@ -5,6 +5,13 @@
 // allocates without fetching; a partial-line write miss fetches the line first. Each line
 // remembers when its fetch lands, so a second requester of a line still in flight waits for
 // it (the merging an MSHR does) rather than hitting early.
+//
+// The set of a line is a hash of its line address, not the address modulo the set count.
+// Real L2s spread addresses over slices and banks with hash functions (the Ascend one is not
+// public, HARDWARE.md §8: an assumption); with a plain modulo, tensors laid out at a stride that
+// is a multiple of the set count alias in lockstep (e.g. 24 cores streaming requests whose KV
+// caches sit 18 MiB apart, all at the same block) and thrash a few sets while the rest of the
+// L2 is idle, an artefact of the address layout rather than of the chip.
 #include <cstdint>
 #include <vector>
 
@@ -28,6 +35,13 @@ class L2Tags {
   void set_ready(std::uint64_t slot, std::uint64_t cycle) { ready_[slot] = cycle; }
   std::uint32_t line_bytes() const { return line_bytes_; }
   std::uint64_t dirty_lines() const;
+  // The set a line address maps to (a fixed 64-bit mixing hash, then modulo the set count).
+  std::uint64_t set_of(std::uint64_t line) const {
+    std::uint64_t z = line * 0x9e3779b97f4a7c15ULL;
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+    return (z ^ (z >> 31)) % sets_;
+  }
 
  private:
   std::uint32_t line_bytes_;

@@ -70,10 +70,14 @@ TransferTiming MemorySystem::access(std::size_t port, std::uint32_t core_die,
   const std::uint32_t home = hw_.die_of_address(range.address);
   Die& die = dies_[home];
   const std::uint64_t bytes = range.bytes();
-  const bool reads = op != GmOp::write;
-  const bool writes = op != GmOp::read;
+  // Which way the bytes move between core and L2 (port, die link): an atomic add only sends.
+  // What the L2 itself does: an atomic add reads and writes the line in its adder.
+  const bool to_core = op == GmOp::read;
+  const bool from_core = op != GmOp::read;
+  const bool l2_reads = op != GmOp::write;
+  const bool l2_writes = op != GmOp::read;
   const std::uint64_t line = die.tags.line_bytes();
-  const LineCounts lines = walk_lines(die, range, writes, op == GmOp::write);
+  const LineCounts lines = walk_lines(die, range, l2_writes, op == GmOp::write);
   count(stats_[home], lines, op, bytes, line);
   const std::uint64_t fetch_bytes = lines.fetches * line;
   const std::uint64_t writeback_bytes = lines.writebacks * line;
@@ -88,22 +92,21 @@ TransferTiming MemorySystem::access(std::size_t port, std::uint32_t core_die,
     unloaded = std::max(unloaded, r.service(n));
     end = std::max(end, r.acquire(ready, n));
   };
-  if (reads) {
-    use(p.l2_read, bytes);
-    use(die.l2_read, bytes);
-  }
-  if (writes) {
-    use(p.l2_write, bytes);
-    use(die.l2_write, bytes);
-  }
+  // The issue side (the mover's path and the core's L2 port) decides when the mover may start
+  // its next transfer; the far side (die L2, HBM, link) and the latency only when data lands.
+  if (to_core) use(p.l2_read, bytes);
+  if (from_core) use(p.l2_write, bytes);
+  const Ticks issue_unloaded = unloaded, issue_end = end;
+  if (l2_reads) use(die.l2_read, bytes);
+  if (l2_writes) use(die.l2_write, bytes);
   use(p.hbm_read, fetch_bytes);
   use(p.hbm_write, writeback_bytes);
   use(die.hbm, fetch_bytes + writeback_bytes);
   std::uint64_t latency = hw_.l2.hit_latency_cycles;
   if (home != core_die) {
-    // Data moves home -> core for a read, core -> home for a write (an atomic does both).
-    if (reads) use(links_[std::size_t(home) * hw_.dies + core_die], bytes);
-    if (writes) use(links_[std::size_t(core_die) * hw_.dies + home], bytes);
+    // Data moves home -> core for a read, core -> home for a write or an atomic add.
+    if (to_core) use(links_[std::size_t(home) * hw_.dies + core_die], bytes);
+    if (from_core) use(links_[std::size_t(core_die) * hw_.dies + home], bytes);
     latency += hw_.die_link.latency_cycles;
     stats_[core_die].die_link_bytes += bytes;
   }
@@ -114,6 +117,8 @@ TransferTiming MemorySystem::access(std::size_t port, std::uint32_t core_die,
 
   TransferTiming t;
   t.end_cycle = std::max(landed, lines.latest_ready) + latency;
+  t.issue_end_cycle = ticks_to_cycles_ceil(issue_end);
+  t.issue_unloaded_cycles = setup_cycles + ticks_to_cycles_ceil(issue_unloaded);
   if (hbm_log_ && fetch_bytes + writeback_bytes > 0)
     hbm_log_->push_back({home, now_cycle, t.end_cycle, fetch_bytes + writeback_bytes});
   t.unloaded_cycles = setup_cycles + ticks_to_cycles_ceil(unloaded) + hbm_latency + latency;

@@ -9,6 +9,16 @@
 //   end    = max(landed, the latest in-flight fetch of a line it hits)
 //            + l2.hit_latency (+ die_link.latency if remote)
 // and the lines it fetched are in L2 from `landed` on.
+//
+// Which resources an access uses, by direction of the bytes:
+//   read        core port l2_read, die L2 read,          link home -> core
+//   write       core port l2_write, die L2 write,        link core -> home
+//   atomic_add  core port l2_write, die L2 read + write, link core -> home
+// An atomic add is a read-modify-write done by the L2's own adder beside its banks: the core
+// sends its operand once and nothing comes back, so it never holds the core's read port or the
+// link towards the core, while the L2 both reads and writes the line. Its tag walk is a write
+// that always fetches a missed line (the adder needs the old value, even for a full line).
+//
 // Each resource is reserved independently from `ready` (a pipelined flow through all of them);
 // what this abstracts away: bank/channel interleaving inside HBM and L2, request-level
 // reordering, and the fact that a long transfer shares a resource with a later short one
@@ -34,9 +44,14 @@ struct GmRange {
   std::uint64_t bytes() const { return rows * row_bytes; }
 };
 
+// A mover keeps many requests in flight: it is occupied only while it issues a transfer (its
+// own path and the core's L2 port, `issue_end_cycle`); the far side (die L2, HBM, link) and
+// the latencies overlap its next transfer, and the data is there at `end_cycle`.
 struct TransferTiming {
-  std::uint64_t end_cycle = 0;        // when the data has fully arrived
-  std::uint64_t unloaded_cycles = 0;  // what it would take with every resource idle
+  std::uint64_t end_cycle = 0;              // when the data has fully arrived
+  std::uint64_t unloaded_cycles = 0;        // what it would take with every resource idle
+  std::uint64_t issue_end_cycle = 0;        // when the mover may start its next transfer
+  std::uint64_t issue_unloaded_cycles = 0;  // setup + the issue side alone, resources idle
 };
 
 enum class GmOp : std::uint8_t { read, write, atomic_add };

@@ -27,7 +27,7 @@ int cmd_run(const Args& args, std::ostream& out) {
       "trace", po::bool_switch(&opt.trace), "also write trace.json (Chrome trace / Perfetto)")(
       "quiet,q", po::bool_switch(&opt.quiet), "no console summary");
   if (!parse_command_line(args, desc, opt.run_path, "the run file (RUN.yaml)", out,
-                          "\nexample: ascendsim run configs/runs/default.yaml --set kernel.m=1024\n"))
+                          "\nexample: ascendsim run configs/runs/gemm_4096.yaml --set kernel.m=1024\n"))
     return kExitOk;
   return execute_run(opt, out).exit_code;
 }

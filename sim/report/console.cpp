@@ -58,6 +58,8 @@ void print_check(const Json& check, std::ostream& out) {
       for (const auto& e : it.value()) listed.push_back(it.key() + ": " + scalar_text(e));
       continue;
     }
+    // Long texts (a bound's derivation, a definition) stay in report.json only.
+    if (it.value().is_string() && it.value().get<std::string>().size() > 40) continue;
     out << "  " << it.key() << "=" << scalar_text(it.value());
   }
   out << "\n";
@@ -107,7 +109,16 @@ void print_console_summary(const RunSummary& run, std::ostream& out) {
         << signed_pct(m["cycles_rel_error"]) << "), HBM " << bytes_text(m["hbm_bytes"]) << " (sim "
         << signed_pct(m["hbm_bytes_rel_error"]) << "), bound: "
         << (m["bound"].get<std::string>().empty() ? "-" : m["bound"].get<std::string>()) << "\n";
+    // A kernel's model may say in words why the utilization is what it is.
+    if (m["detail"].is_object() && m["detail"].contains("why") && m["detail"]["why"].is_string())
+      out << "             why: " << m["detail"]["why"].get<std::string>() << "\n";
   }
+  const Json& sync = r["sync"];
+  if (sync.is_object() && (sync.value("aic_cross_core_wait_cycles", 0.0) > 0 ||
+                           sync.value("aiv_cross_core_wait_cycles", 0.0) > 0))
+    out << "  sync       cube waits for vector " << fmt(sync["aic_cross_core_wait_share"], "%.1f %%", 100)
+        << ", vector waits for cube " << fmt(sync["aiv_cross_core_wait_share"], "%.1f %%", 100)
+        << " of the run (cross-core waits, mean per core)\n";
   print_check(r["check"], out);
   const Json& ev = r["numeric_events"];
   const Json& total = ev["total"];

@@ -88,6 +88,36 @@ Json stalls_json(const std::vector<const CoreStats*>& cores) {
   return j;
 }
 
+bool ran_instructions(const CoreStats& c) {
+  return std::any_of(c.pipes.begin(), c.pipes.end(),
+                     [](const PipeStats& p) { return p.instructions != 0; });
+}
+
+// Cross-core waiting per core kind, averaged over the cores of that kind that ran anything (a
+// core with no program would dilute the mean), and the cube's idle share over the same AICs.
+// On a mix kernel an AIC waits cross-core only for its AIVs and vice versa, so the AIC figure
+// reads "cube stalled on vector" and the AIV figure "vector stalled on cube".
+Json sync_json(const std::vector<const CoreStats*>& cores, double cycles) {
+  Json j = Json::object();
+  double m_busy = 0, aics = 0;
+  for (isa::CoreKind kind : {isa::CoreKind::AIC, isa::CoreKind::AIV}) {
+    double wait = 0, n = 0;
+    for (const CoreStats* c : cores) {
+      if (c->core.kind != kind || !ran_instructions(*c)) continue;
+      ++n;
+      for (const PipeStats& p : c->pipes) wait += p.stall_cycles[int(StallCause::cross_core)];
+      if (kind == isa::CoreKind::AIC) m_busy += c->pipes[int(isa::Pipe::M)].busy_cycles;
+    }
+    if (kind == isa::CoreKind::AIC) aics = n;
+    const std::string k(isa::core_kind_name(kind));
+    j[k + "_cross_core_wait_cycles"] = ratio(wait, n);
+    j[k + "_cross_core_wait_share"] = ratio(wait, cycles * n);
+  }
+  // No AIC ran: there is no cube whose idleness could be measured.
+  j["cube_idle_share"] = aics == 0 ? Json(nullptr) : Json(1.0 - ratio(m_busy, cycles * aics));
+  return j;
+}
+
 Json numeric_json(const Stats& s) {
   NumericEvents total;
   for (const auto& c : s.cores)
@@ -184,6 +214,7 @@ Json make_report_json(const RunSummary& run) {
   j["die_link_bytes"] = mem.die_link_bytes;
   j["pipes"] = pipes_json(cores);
   j["stalls"] = stalls_json(cores);
+  j["sync"] = sync_json(cores, cycles);
   j["numeric_events"] = numeric_json(s);
   j["check"] = run.check;
   if (run.model.present) {

@@ -236,7 +236,11 @@ std::vector<std::uint8_t> tensor_from_npy(const NpyArray& a, numeric::DType t,
                                           const std::vector<std::uint64_t>& shape,
                                           const std::string& source) {
   const std::string dt(numeric::dtype_name(t));
-  if (a.descr == "<f8") {
+  // Float values wider than the tensor's type (<f8 for any type, <f4 for a narrower float
+  // type) are rounded into it, as NumPy's astype does.
+  const bool f8 = a.descr == "<f8";
+  const bool f4 = a.descr == "<f4" && t != numeric::DType::fp32 && numeric::is_float(t);
+  if (f8 || f4) {
     if (a.shape != shape)
       throw ConfigError(source + ": shape " + shape_text(a.shape) + " does not match the " + dt +
                         " tensor's " + shape_text(shape));
@@ -244,8 +248,13 @@ std::vector<std::uint8_t> tensor_from_npy(const NpyArray& a, numeric::DType t,
     std::vector<std::uint8_t> out(numeric::dtype_bytes(t, n), 0);
     for (std::uint64_t i = 0; i < n; ++i) {
       double x;
-      std::memcpy(&x, a.data.data() + i * 8,
-                  8);  // host is little-endian (static_assert'ed in numeric)
+      if (f8) {
+        std::memcpy(&x, a.data.data() + i * 8, 8);  // host is little-endian (static_assert'ed in numeric)
+      } else {
+        float v;
+        std::memcpy(&v, a.data.data() + i * 4, 4);
+        x = v;
+      }
       numeric::store_element(t, out.data(), i, x);
     }
     return out;
@@ -254,7 +263,7 @@ std::vector<std::uint8_t> tensor_from_npy(const NpyArray& a, numeric::DType t,
   const bool same = a.descr == want || (want[0] == '|' && a.descr == "<" + want.substr(1));
   if (!same)
     throw ConfigError(source + ": holds " + a.descr + " data, a " + dt + " tensor is stored as " +
-                      want + " (or <f8 values)");
+                      want + " (or <f8 values" + (numeric::is_float(t) && t != numeric::DType::fp32 ? ", or <f4" : "") + ")");
   const std::vector<std::uint64_t> expected = npy_shape(t, shape);
   if (a.shape != expected)
     throw ConfigError(source + ": shape " + shape_text(a.shape) + " does not match the " + dt +

@@ -8,8 +8,9 @@
 //   int4, fp4_e2m1, fp4_e1m2   |u1 flat 1-D array of the packed bytes (two elements per byte,
 //                              low nibble first, ceil(elements / 2) bytes)
 //
-// Reading also takes <f8 (float64) for any tensor dtype: each value is rounded into the dtype
-// with numeric::store_element (nearest even, overflow to inf as NumPy's astype does).
+// Reading also takes <f8 (float64) for any tensor dtype, and <f4 (float32) for the narrower
+// float dtypes (fp16, bf16, fp8, fp4): each value is rounded into the dtype with
+// numeric::store_element (nearest even, overflow to inf as NumPy's astype does).
 // Problems are config::ConfigError naming the file.
 #include <cstdint>
 #include <string>

@@ -38,7 +38,7 @@ TEST_CASE("a misspelt run key exits 2 with its file, line and a suggestion") {
 }
 
 TEST_CASE("a misspelt hardware key given with --set exits 2 with a suggestion") {
-  const auto r = run_cli("run configs/runs/default.yaml --set chip.aic.cube.startup_cyles=3" +
+  const auto r = run_cli("run configs/runs/gemm_4096.yaml --set chip.aic.cube.startup_cyles=3" +
                          out_dir("misspelt_set"));
   CHECK(r.exit_code == 2);
   CHECK_THAT(r.output, Catch::Contains("chip.aic.cube.startup_cyles: unknown key (did you mean "
@@ -55,7 +55,7 @@ TEST_CASE("a value of the wrong type exits 2 naming its file, line, key and valu
 
 TEST_CASE("a tile too large for L0A exits 2 naming the tile parameters and the buffer") {
   const auto r = run_cli(
-      "run configs/runs/default.yaml --timing-only --set kernel.m=256 --set kernel.n=256 "
+      "run configs/runs/gemm_4096.yaml --timing-only --set kernel.m=256 --set kernel.n=256 "
       "--set kernel.k=256 --set kernel.tile.m=256 --set kernel.tile.k=256" +
       out_dir("l0a"));
   CHECK(r.exit_code == 2);
@@ -72,7 +72,7 @@ TEST_CASE("a run file that does not exist exits 2 naming it") {
 
 TEST_CASE("an unknown command or option exits 2 and points at --help") {
   CHECK(run_cli("frobnicate").exit_code == 2);
-  const auto r = run_cli("run configs/runs/default.yaml --no-such-flag");
+  const auto r = run_cli("run configs/runs/gemm_4096.yaml --no-such-flag");
   CHECK(r.exit_code == 2);
   CHECK_THAT(r.output, Catch::Contains("--help"));
 }

@@ -14,7 +14,7 @@ namespace {
 const std::string kRoot = "/tmp/ascendsim_cli_repro/";
 // A small GEMM: 256 x 384 x 512 bf16 over 3 x 2 output tiles of 128 x 256 (edge tiles included).
 const std::string kRun =
-    "run configs/runs/default.yaml --quiet --set kernel.m=256 --set kernel.n=384 "
+    "run configs/runs/gemm_4096.yaml --quiet --set kernel.m=256 --set kernel.n=384 "
     "--set kernel.k=512";
 
 std::string slurp(const std::string& path) {

@@ -121,15 +121,17 @@ TEST_CASE(
 
 TEST_CASE(
     "the default run (4096^3 bf16 on a 910B2) is cube-bound and within 5 % of the model") {
-  const Outcome o = run_file("configs/runs/default.yaml");
+  const Outcome o = run_file("configs/runs/gemm_4096.yaml");
   INFO("simulated " << o.cycles << ", model " << o.model.cycles << " " << o.model.detail.dump());
   CHECK(o.model.bound == "cube");
   CHECK(relative_error(o) < 0.05);
   // Cube utilization: 2 x 4096^3 flop / (24 AIC x 8192 flop/cycle) = 698,900 cycles of work.
-  // The busiest core has 22 tiles where the average is 21.33, a tile keeps the cube busy 32768
-  // of its 34347 cycles (the single 128 KiB L0C exposes FixPipe), and its first tile waits for
-  // a B column panel fetched at its own 32 B/cycle HBM rate: about 87 %.
-  CHECK(2.0 * 4096 * 4096 * 4096 / (24 * 8192.0) / o.cycles > 0.85);
+  // The busiest core has 22 tiles where the average is 21.33 (0.97); a tile's 64 mmads of
+  // 128x256x64 take 512 fractal steps each plus the calibrated per-mmad startup of 56
+  // (configs/hw/ascend910b2.yaml), so 512 / 568 = 0.90 of the cube's time is work; the single
+  // 128 KiB L0C exposes each tile's FixPipe (1,579 of ~37,900 cycles) and the first tile waits
+  // for a B column panel fetched at the core's own 32 B/cycle HBM rate: about 79 %.
+  CHECK(2.0 * 4096 * 4096 * 4096 / (24 * 8192.0) / o.cycles > 0.75);
 }
 
 TEST_CASE(

@@ -5,28 +5,14 @@
 #include "kernels/common/program_builder.hpp"
 #include "models/chip/simulate.hpp"
 #include "oracle_chip.hpp"
+#include "oracle_spans.hpp"
 
 using namespace ascendsim;
+using testing::span;
+using testing::with_timeline;
 using kernels::ProgramBuilder;
 using numeric::DType;
 using isa::Pipe;
-
-namespace {
-
-const report::Span& span(const models::SimResult& r, Pipe p, std::uint64_t index) {
-  for (const auto& s : r.timeline.spans)
-    if (s.pipe == p && s.index == index) return s;
-  FAIL("no span for that pipe and index");
-  return r.timeline.spans.front();
-}
-
-models::SimOptions with_timeline() {
-  models::SimOptions o;
-  o.timeline = true;
-  return o;
-}
-
-}  // namespace
 
 TEST_CASE("a 128x128x128 fp16 mmad takes 512 cube cycles plus startup") {
   const auto hw = testing::oracle_chip();
@@ -58,9 +44,11 @@ TEST_CASE("a DMA of B bytes takes setup plus latency plus ceil(B / rate)") {
   // B = 1000 bytes in 2 missed lines (1024 B). The slowest rate is the core's HBM rate,
   // 16 B/cycle on the fetched 1024 B: 64 cycles (its L2 rate 32 -> ceil(1000/32) = 32, mover
   // 64 -> 16, die L2 128 -> 8, die HBM 64 -> 16). Setup 20; latency = L2 hit 50 + HBM 100 for
-  // the miss. Issued at cycle 1: 1 + 20 + 64 + 150 = 235.
+  // the miss. Issued at cycle 1, it lands at 1 + 20 + 64 + 150 = 235.
   CHECK(span(r, Pipe::MTE2, 0).end_cycle == 235);
-  CHECK(r.stats.cores[0].pipes[int(Pipe::MTE2)].busy_cycles == 234);
+  // MTE2 is busy only while it issues: setup 20 + ceil(1000 / min(mover 64, port L2 32)) = 52;
+  // the fetch and the latencies are the far side's.
+  CHECK(r.stats.cores[0].pipes[int(Pipe::MTE2)].busy_cycles == 20 + 32);
   CHECK(r.stats.dies[0].hbm_read_bytes == 1024);
 }
 
@@ -70,18 +58,60 @@ TEST_CASE("an L2 hit skips the HBM latency that a miss pays") {
   auto src = b.gm_tensor("x", DType::fp16, 1, 512);
   auto& c = b.aic(0, 0);
   auto l1 = c.buffer(isa::Buffer::L1).alloc("x", DType::fp16, 1, 512);
-  c.copy_gm_to_l1(l1, src.all());
-  c.copy_gm_to_l1(l1, src.all());
+  c.copy_gm_to_l1(l1, src.all());  // instruction 0
+  c.pipe_barrier(Pipe::MTE2);      // 1: the second load is issued once the first has landed
+  c.copy_gm_to_l1(l1, src.all());  // 2
   isa::Program p = b.take();
   const auto r = models::simulate(p, hw, with_timeline());
   // Miss: 1024 B at the core's 16 B/cycle HBM rate = 64 cycles; 1 + 20 + 64 + (50 + 100) = 235.
   CHECK(span(r, Pipe::MTE2, 0).end_cycle == 235);
-  // Hit: only the 32 B/cycle L2 rate applies; starts when the pipe frees at 235:
-  // 235 + 20 + 32 + 50 = 337.
-  CHECK(span(r, Pipe::MTE2, 1).start_cycle == 235);
-  CHECK(span(r, Pipe::MTE2, 1).end_cycle == 337);
+  // The barrier (issued at 2) holds the scalar unit until that landing at 235; the second load
+  // is issued 1 cycle later. A hit: only the 32 B/cycle L2 rate applies, and no HBM latency:
+  // 236 + 20 + 32 + 50 = 338, 102 cycles against the miss's 234.
+  CHECK(span(r, Pipe::MTE2, 2).start_cycle == 236);
+  CHECK(span(r, Pipe::MTE2, 2).end_cycle == 338);
   CHECK(r.stats.dies[0].l2_read_misses == 2);
   CHECK(r.stats.dies[0].l2_read_hits == 2);
+  CHECK(r.stats.dies[0].hbm_read_bytes == 1024);  // the hit fetched nothing
+}
+
+TEST_CASE(
+    "a mover issues its next DMA before the previous lands, and a set after them waits "
+    "for the later") {
+  const auto hw = testing::oracle_chip();
+  ProgramBuilder b(hw);
+  auto x = b.gm_tensor("x", DType::fp16, 32, 16);  // 1024 B each: 2 lines, both missing
+  auto y = b.gm_tensor("y", DType::fp16, 32, 16);
+  auto& c = b.aic(0, 0);
+  auto l1x = c.buffer(isa::Buffer::L1).alloc("x", DType::fp16, 32, 16);
+  auto l1y = c.buffer(isa::Buffer::L1).alloc("y", DType::fp16, 32, 16);
+  auto l0a = c.buffer(isa::Buffer::L0A).alloc("y", DType::fp16, 32, 16);
+  c.copy_gm_to_l1(l1x, x.all());  // 0: MTE2
+  c.copy_gm_to_l1(l1y, y.all());  // 1: MTE2
+  c.set_flag(Pipe::MTE2, Pipe::MTE1, 0);
+  c.wait_flag(Pipe::MTE2, Pipe::MTE1, 0);
+  c.load_l0a(l0a, l1y);  // 4: MTE1
+  isa::Program p = b.take();
+  const auto r = models::simulate(p, hw, with_timeline());
+  // x: issued at 1, ready at 21; its 1024 B pass the core's 32 B/cycle L2 port by 53 (the
+  // mover's 64 B/cycle by 37), which frees MTE2. Its fetch at the port's 16 B/cycle HBM rate
+  // runs 21..85 and it lands at 85 + 100 + 50 = 235.
+  CHECK(span(r, Pipe::MTE2, 0).start_cycle == 1);
+  CHECK(span(r, Pipe::MTE2, 0).end_cycle == 235);
+  // y starts at 53, while x is still in flight: ready at 73, issued by 73 + 32 = 105; its fetch
+  // waits for the port's HBM side (x's until 85): 85..149, landing 149 + 150 = 299.
+  CHECK(span(r, Pipe::MTE2, 1).start_cycle == 53);
+  CHECK(span(r, Pipe::MTE2, 1).start_cycle < span(r, Pipe::MTE2, 0).end_cycle);
+  CHECK(span(r, Pipe::MTE2, 1).end_cycle == 299);
+  // The set on MTE2 waits until y lands (299, not 105), is seen 2 cycles later, and MTE1's
+  // load runs 4 + ceil(1024/512) = 6 cycles from 301.
+  CHECK(span(r, Pipe::MTE1, 4).start_cycle == 301);
+  CHECK(span(r, Pipe::MTE1, 4).end_cycle == 307);
+  // MTE2 was busy issuing 2 x (20 + 1024/32) = 104 cycles and waited 299 - 105 = 194 for y to
+  // land (a memory stall).
+  const auto& mte2 = r.stats.cores[0].pipes[int(Pipe::MTE2)];
+  CHECK(mte2.busy_cycles == 2 * (20 + 32));
+  CHECK(mte2.stall_cycles[int(report::StallCause::memory)] == 299 - 105);
 }
 
 TEST_CASE("a flag hands a tile from MTE2 to MTE1 after the flag latency") {
@@ -97,9 +127,9 @@ TEST_CASE("a flag hands a tile from MTE2 to MTE1 after the flag latency") {
   c.load_l0a(l0a, l1);               // instruction 3, MTE1
   isa::Program p = b.take();
   const auto r = models::simulate(p, hw, with_timeline());
-  // 512 B, one missed line: HBM rate 512/16 = 32; 1 + 20 + 32 + 150 = 203. The set runs on MTE2
-  // at 203 and is visible 2 cycles later; MTE1's load starts at 205 and takes
-  // 4 + ceil(512/512) = 5 cycles.
+  // 512 B, one missed line: HBM rate 512/16 = 32; lands at 1 + 20 + 32 + 150 = 203. MTE2 has
+  // issued it by 1 + 20 + 512/32 = 37, but the set on MTE2 waits for the landing at 203 and is
+  // visible 2 cycles later; MTE1's load starts at 205 and takes 4 + ceil(512/512) = 5 cycles.
   CHECK(span(r, Pipe::MTE2, 0).end_cycle == 203);
   CHECK(span(r, Pipe::MTE1, 3).start_cycle == 205);
   CHECK(span(r, Pipe::MTE1, 3).end_cycle == 210);

@@ -38,6 +38,7 @@ TEST_CASE("report.json lists its top-level keys in the documented order") {
                                          "die_link_bytes",
                                          "pipes",
                                          "stalls",
+                                         "sync",
                                          "numeric_events",
                                          "check",
                                          "model",
@@ -104,6 +105,42 @@ TEST_CASE("pipes are sorted by core then pipe, and idle pipes are left out") {
   CHECK(mte1["stall_cycles"]["memory"] == 0u);
   CHECK(r["stalls"]["aic.m"]["flag_mte1"] == 100u);
   CHECK(r["stalls"]["aiv.v"]["cross_core"] == 30u);
+}
+
+TEST_CASE("sync figures average cross-core waits over the cores of each kind that ran") {
+  auto run = test_run();
+  auto& cores = run.stats.cores;  // fixture order: aiv0..aiv3, aic0, aic1
+  using report::StallCause;
+  cores[4].pipes[int(isa::Pipe::S)].stall_cycles[int(StallCause::cross_core)] = 250;
+  cores[5].pipes[int(isa::Pipe::S)].stall_cycles[int(StallCause::cross_core)] = 40;
+  cores[5].pipes[int(isa::Pipe::M)].stall_cycles[int(StallCause::cross_core)] = 10;
+  const Json r = report::make_report_json(run);
+  const Json& sync = r["sync"];
+  std::vector<std::string> keys;
+  for (auto it = sync.begin(); it != sync.end(); ++it) keys.push_back(it.key());
+  CHECK(keys == std::vector<std::string>{"aic_cross_core_wait_cycles", "aic_cross_core_wait_share",
+                                         "aiv_cross_core_wait_cycles", "aiv_cross_core_wait_share",
+                                         "cube_idle_share"});
+  // AICs: (250 + 40 + 10) cycles over both pipes and both AICs / 2 = 150; / 1000 cycles. The
+  // fixture's other stalls (aic0 s queue_full 20, aic1 m flag_mte1 100) are not cross-core.
+  CHECK(sync["aic_cross_core_wait_cycles"].get<double>() == 150.0);
+  CHECK(sync["aic_cross_core_wait_share"].get<double>() == 0.15);
+  // AIVs: the fixture's 30 cycles on aiv1 over aiv0..aiv2, which ran; aiv3 ran nothing and is
+  // left out (over all 4 it would be 7.5): 30 / 3 = 10, / 1000 cycles = 0.01.
+  CHECK(sync["aiv_cross_core_wait_cycles"].get<double>() == 10.0);
+  CHECK(sync["aiv_cross_core_wait_share"].get<double>() == 0.01);
+}
+
+TEST_CASE("cube idle share is 1 - m busy cycles over cycles times the AICs that ran") {
+  auto run = test_run();
+  // Fixture: both AICs ran, m busy 600 each: 1 - 1200 / (1000 x 2) = 0.4.
+  CHECK(report::make_report_json(run)["sync"]["cube_idle_share"].get<double>() == 0.4);
+  // aic1 (fixture index 5) without its program: only aic0 counts, 1 - 600 / (1000 x 1) = 0.4;
+  // counting the idle aic1 would give 1 - 600 / 2000 = 0.7.
+  run.stats.cores[5].pipes = {};
+  CHECK(report::make_report_json(run)["sync"]["cube_idle_share"].get<double>() == 0.4);
+  run.stats.cores[4].pipes[int(isa::Pipe::M)].busy_cycles = 250;  // 1 - 250 / 1000
+  CHECK(report::make_report_json(run)["sync"]["cube_idle_share"].get<double>() == 0.75);
 }
 
 TEST_CASE("numeric events report totals, per instruction counts and the first event") {
@@ -174,6 +211,10 @@ TEST_CASE("a run of zero cycles reports zero rates, not NaN") {
   CHECK(r["hbm"]["bandwidth_utilization"].get<double>() == 0.0);
   CHECK(r["numeric_events"]["first"].is_null());
   CHECK(r["l2"]["hit_rate"].is_null());  // no accesses: undefined
+  // No core ran: mean waits are 0 / 0 = 0, and there is no cube whose idleness to measure.
+  CHECK(r["sync"]["aic_cross_core_wait_cycles"].get<double>() == 0.0);
+  CHECK(r["sync"]["aiv_cross_core_wait_share"].get<double>() == 0.0);
+  CHECK(r["sync"]["cube_idle_share"].is_null());
 }
 
 TEST_CASE("a report without hardware is refused") {

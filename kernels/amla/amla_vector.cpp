@@ -1,0 +1,94 @@
+// AMLA's Vector part: the power-of-two scaling of P and the int32 nUpdate (amla_vector.hpp).
+#include "kernels/amla/amla_vector.hpp"
+
+#include <cmath>
+
+namespace ascendsim::kernels {
+namespace {
+
+constexpr double kLn2 = 0.69314718055994530942;
+constexpr double kExponentUnit = 8388608.0;  // 2^23: one step of an fp32 exponent as an int
+constexpr double kMinShift = -30.0;          // clamp of dN (AMLA.md §4.2)
+constexpr double kCompensationSlope = 1.5;   // the mid-mantissa 1 + f of §4.2
+constexpr double kCompensationBias = 1e-6;
+constexpr std::uint32_t kBroadcastRows = 64, kBroadcastCols = 128;  // 64 x 128 int32 = 32 KiB
+
+}  // namespace
+
+void amla_init(MlaAiv& a) {
+  for (std::uint8_t w = 0; w < 2; ++w) a.c.set_flag(Pipe::MTE3, Pipe::V, 2 + w);
+}
+
+void amla_release(MlaAiv& a) {
+  for (std::uint8_t w = 0; w < 2; ++w) a.c.wait_flag(Pipe::MTE3, Pipe::V, 2 + w);
+}
+
+void amla_write_p(MlaAiv& a, const MlaTaskRef& t, std::uint32_t i, std::uint32_t b,
+                  const Tile& lden) {
+  CoreBuilder& c = a.c;
+  MlaStats& st = a.st;
+  auto R = [i](const Tile& stat) { return MlaAiv::row(stat, i); };
+  const std::uint32_t width = t.task->tokens_pad;
+  const Tile sv = MlaAiv::shaped(a.s[b], DType::fp32, kSubRows, width);
+
+  c.vmuls(R(st.t0), R(st.m), -1.0 / kLn2);  // n = round(-m / ln 2)
+  c.vcast(R(st.nint), R(st.t0), numeric::Rounding::nearest_away);
+  c.vcast(R(st.n), R(st.nint));
+  c.vmuls(R(st.t1), R(st.m), 1.0 / kLn2);   // r = exp((m / ln 2 + n) ln 2)
+  c.vadd(R(st.t1), R(st.t1), R(st.n));
+  c.vmuls(R(st.t1), R(st.t1), kLn2);
+  c.vexp(R(st.r), R(st.t1));
+  c.vcast(R(st.rb), R(st.r));                // r^ = fp32(cast(r))
+  c.vcast(R(st.rhat), R(st.rb));
+
+  c.vrow_mul(sv, sv, MlaAiv::col(st.rhat, i));  // P = cast(P~ r^)
+  const std::uint32_t pb = a.acquire_p();
+  const Tile pv = MlaAiv::shaped(a.p[pb], a.plan.params.dtype, kSubRows, width);
+  c.vcast(pv, sv);
+  a.release_s(b);
+  a.store_p(pb, a.gm.ws_p.tile(a.ws_row(t) + i * kSubRows, 0, kSubRows, width), pv);
+
+  c.vdiv(R(st.cof), R(st.r), R(st.rhat));
+  if (!t.task->first) {  // N = round((max(n - n_prev, -30) + eps) 2^23)
+    c.vsub(R(st.t0), R(st.n), R(st.n_prev));
+    c.vmaxs(R(st.t0), R(st.t0), kMinShift);
+    if (a.plan.params.compensation) {
+      c.vdiv(R(st.t1), R(st.cof_prev), R(st.cof));
+      c.vadds(R(st.t1), R(st.t1), -1.0);
+      c.vmuls(R(st.t1), R(st.t1), kCompensationSlope);
+      c.vadds(R(st.t1), R(st.t1), kCompensationBias);
+      c.vadd(R(st.t0), R(st.t0), R(st.t1));
+    }
+    c.vmuls(R(st.t0), R(st.t0), kExponentUnit);
+    c.vcast(R(st.nint), R(st.t0), numeric::Rounding::nearest_even);
+  }
+  c.vadds(R(st.n_prev), R(st.n), 0.0);
+  c.vadds(R(st.cof_prev), R(st.cof), 0.0);
+  if (t.task->last) c.vmul(R(lden), R(st.l), R(st.rhat));  // L = l r^
+}
+
+void amla_n_update(MlaAiv& a, const MlaTaskRef& t) {
+  CoreBuilder& c = a.c;
+  c.cross_core_wait(mla_sync::c2v1);  // C2(k-1)'s fp32 adds have landed in O
+  for (std::uint32_t r0 = 0; r0 < a.rows; r0 += kBroadcastRows) {
+    const std::uint32_t rows = std::min(kBroadcastRows, a.rows - r0);
+    const auto w = static_cast<std::uint8_t>(a.work_cursor++ % 2);
+    const Tile bc = MlaAiv::shaped(a.work[w], DType::int32, rows, kBroadcastCols);
+    const Tile n = MlaAiv::shaped(a.st.nint.sub(0, r0, 1, rows), DType::int32, rows, 1);
+    c.wait_flag(Pipe::MTE3, Pipe::V, 2 + w);
+    c.vdup(bc, 0.0);
+    c.vrow_add(bc, bc, n);
+    c.set_flag(Pipe::V, Pipe::MTE3, 2 + w);
+    c.wait_flag(Pipe::V, Pipe::MTE3, 2 + w);
+    c.set_atomic_add();
+    for (std::uint32_t q = 0; q < kMlaDv / kBroadcastCols; ++q)
+      c.copy_ub_to_gm(a.gm.o_acc.tile(a.group_row(t) + r0, q * kBroadcastCols, rows, kBroadcastCols)
+                          .as(DType::int32),
+                      bc);
+    c.set_atomic_none();
+    c.set_flag(Pipe::MTE3, Pipe::V, 2 + w);
+  }
+  c.cross_core_set(isa::SyncMode::aic_aiv, mla_sync::v1r_c2, Pipe::MTE3);
+}
+
+}  // namespace ascendsim::kernels
