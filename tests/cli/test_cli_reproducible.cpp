@@ -17,28 +17,21 @@ const std::string kRun =
     "run configs/runs/gemm_4096.yaml --quiet --set kernel.m=256 --set kernel.n=384 "
     "--set kernel.k=512";
 
-std::string slurp(const std::string& path) {
-  std::ifstream f(path);
-  std::stringstream s;
-  s << f.rdbuf();
-  return s.str();
-}
-
 }  // namespace
 
 TEST_CASE("two runs of the same config write byte-identical report.json") {
   REQUIRE(run_cli(kRun + " --out " + kRoot + "a").exit_code == 0);
   REQUIRE(run_cli(kRun + " --out " + kRoot + "b").exit_code == 0);
-  const std::string a = slurp(kRoot + "a/report.json");
+  const std::string a = ascendsim::testing::read_text(kRoot + "a/report.json");
   CHECK(!a.empty());
-  CHECK(a == slurp(kRoot + "b/report.json"));
+  CHECK(a == ascendsim::testing::read_text(kRoot + "b/report.json"));
 }
 
 TEST_CASE("a timing-only run gives exactly the cycles of the functional run") {
   REQUIRE(run_cli(kRun + " --out " + kRoot + "functional").exit_code == 0);
   REQUIRE(run_cli(kRun + " --timing-only --out " + kRoot + "timing").exit_code == 0);
-  const auto f = nlohmann::json::parse(slurp(kRoot + "functional/report.json"));
-  const auto t = nlohmann::json::parse(slurp(kRoot + "timing/report.json"));
+  const auto f = nlohmann::json::parse(ascendsim::testing::read_text(kRoot + "functional/report.json"));
+  const auto t = nlohmann::json::parse(ascendsim::testing::read_text(kRoot + "timing/report.json"));
   CHECK(f["check"]["performed"] == true);
   CHECK(t["check"]["performed"] == false);
   CHECK(f["cycles"] == t["cycles"]);
@@ -55,7 +48,7 @@ TEST_CASE("a dumped trace re-run on the same hardware gives a byte-identical rep
   const auto r = run_cli("trace run " + kRoot + "k.trace --hw configs/hw/ascend910b2.yaml --quiet --out " +
                          kRoot + "replayed");
   REQUIRE(r.exit_code == 0);
-  const std::string direct = slurp(kRoot + "direct/report.json");
+  const std::string direct = ascendsim::testing::read_text(kRoot + "direct/report.json");
   CHECK(!direct.empty());
-  CHECK(direct == slurp(kRoot + "replayed/report.json"));
+  CHECK(direct == ascendsim::testing::read_text(kRoot + "replayed/report.json"));
 }
