@@ -27,19 +27,19 @@ void amla_write_p(MlaAiv& a, const MlaTaskRef& t, std::uint32_t i, std::uint32_t
                   const Tile& lden) {
   CoreBuilder& c = a.c;
   MlaStats& st = a.st;
-  auto R = [i](const Tile& stat) { return MlaAiv::row(stat, i); };
+  auto at = [i](const Tile& stat) { return MlaAiv::row(stat, i); };  // rows 16i..16i+15
   const std::uint32_t width = t.task->tokens_pad;
   const Tile sv = MlaAiv::shaped(a.s[b], DType::fp32, kSubRows, width);
 
-  c.vmuls(R(st.t0), R(st.m), -1.0 / kLn2);  // n = round(-m / ln 2)
-  c.vcast(R(st.nint), R(st.t0), numeric::Rounding::nearest_away);
-  c.vcast(R(st.n), R(st.nint));
-  c.vmuls(R(st.t1), R(st.m), 1.0 / kLn2);   // r = exp((m / ln 2 + n) ln 2)
-  c.vadd(R(st.t1), R(st.t1), R(st.n));
-  c.vmuls(R(st.t1), R(st.t1), kLn2);
-  c.vexp(R(st.r), R(st.t1));
-  c.vcast(R(st.rb), R(st.r));                // r^ = fp32(cast(r))
-  c.vcast(R(st.rhat), R(st.rb));
+  c.vmuls(at(st.t0), at(st.m), -1.0 / kLn2);  // n = round(-m / ln 2)
+  c.vcast(at(st.nint), at(st.t0), numeric::Rounding::nearest_away);
+  c.vcast(at(st.n), at(st.nint));
+  c.vmuls(at(st.t1), at(st.m), 1.0 / kLn2);  // r = exp((m / ln 2 + n) ln 2)
+  c.vadd(at(st.t1), at(st.t1), at(st.n));
+  c.vmuls(at(st.t1), at(st.t1), kLn2);
+  c.vexp(at(st.r), at(st.t1));
+  c.vcast(at(st.rb), at(st.r));  // r^ = fp32(cast(r))
+  c.vcast(at(st.rhat), at(st.rb));
 
   c.vrow_mul(sv, sv, MlaAiv::col(st.rhat, i));  // P = cast(P~ r^)
   const std::uint32_t pb = a.acquire_p();
@@ -48,23 +48,23 @@ void amla_write_p(MlaAiv& a, const MlaTaskRef& t, std::uint32_t i, std::uint32_t
   a.release_s(b);
   a.store_p(pb, a.gm.ws_p.tile(a.ws_row(t) + i * kSubRows, 0, kSubRows, width), pv);
 
-  c.vdiv(R(st.cof), R(st.r), R(st.rhat));
+  c.vdiv(at(st.cof), at(st.r), at(st.rhat));
   if (!t.task->first) {  // N = round((max(n - n_prev, -30) + eps) 2^23)
-    c.vsub(R(st.t0), R(st.n), R(st.n_prev));
-    c.vmaxs(R(st.t0), R(st.t0), kMinShift);
+    c.vsub(at(st.t0), at(st.n), at(st.n_prev));
+    c.vmaxs(at(st.t0), at(st.t0), kMinShift);
     if (a.plan.params.compensation) {
-      c.vdiv(R(st.t1), R(st.cof_prev), R(st.cof));
-      c.vadds(R(st.t1), R(st.t1), -1.0);
-      c.vmuls(R(st.t1), R(st.t1), kCompensationSlope);
-      c.vadds(R(st.t1), R(st.t1), kCompensationBias);
-      c.vadd(R(st.t0), R(st.t0), R(st.t1));
+      c.vdiv(at(st.t1), at(st.cof_prev), at(st.cof));
+      c.vadds(at(st.t1), at(st.t1), -1.0);
+      c.vmuls(at(st.t1), at(st.t1), kCompensationSlope);
+      c.vadds(at(st.t1), at(st.t1), kCompensationBias);
+      c.vadd(at(st.t0), at(st.t0), at(st.t1));
     }
-    c.vmuls(R(st.t0), R(st.t0), kExponentUnit);
-    c.vcast(R(st.nint), R(st.t0), numeric::Rounding::nearest_even);
+    c.vmuls(at(st.t0), at(st.t0), kExponentUnit);
+    c.vcast(at(st.nint), at(st.t0), numeric::Rounding::nearest_even);
   }
-  c.vadds(R(st.n_prev), R(st.n), 0.0);
-  c.vadds(R(st.cof_prev), R(st.cof), 0.0);
-  if (t.task->last) c.vmul(R(lden), R(st.l), R(st.rhat));  // L = l r^
+  c.vadds(at(st.n_prev), at(st.n), 0.0);
+  c.vadds(at(st.cof_prev), at(st.cof), 0.0);
+  if (t.task->last) c.vmul(at(lden), at(st.l), at(st.rhat));  // L = l r^
 }
 
 void amla_n_update(MlaAiv& a, const MlaTaskRef& t) {

@@ -11,11 +11,10 @@
 
 namespace ascendsim::kernels {
 
-void fa_init(MlaAiv& a);     // O work tiles start free (MTE3 -> MTE2 ids 0, 1)
+void fa_init(MlaAiv& a);  // O work tiles start free (MTE3 -> MTE2 ids 0, 1)
 void fa_release(MlaAiv& a);
 // The variant part of V1 for sub-tile i (P~ in S buffer `b`): P = cast(P~); L = l at the end.
-void fa_write_p(MlaAiv& a, const MlaTaskRef& t, std::uint32_t i, std::uint32_t b,
-                const Tile& lden);
+void fa_write_p(MlaAiv& a, const MlaTaskRef& t, std::uint32_t i, std::uint32_t b, const Tile& lden);
 // After C2(k-1) landed: O *= alpha for this AIV's rows, through UB; then C2(k) may add.
 void fa_rescale(MlaAiv& a, const MlaTaskRef& t);
 

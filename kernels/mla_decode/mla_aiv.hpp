@@ -47,8 +47,8 @@ class MlaAiv {
   CoreBuilder& c;
   const MlaPlan& plan;
   const MlaDieTensors& gm;
-  const std::uint32_t half;  // 0 or 1: which half of every row group
-  const std::uint32_t rows;  // rows of a half (plan.half)
+  const std::uint32_t half;        // 0 or 1: which half of every row group
+  const std::uint32_t rows;        // rows of a half (plan.half)
   std::array<Tile, 2> s, p, work;  // raw 32 KiB / 16 KiB tiles (see views below)
   Tile touch;                      // the prefetch's scratch: 288 pieces of 32 B
   MlaStats st;

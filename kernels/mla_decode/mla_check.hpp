@@ -40,7 +40,9 @@
 // With mu, nu the numerator and denominator relative perturbations ((1+eta)(1+...) - 1):
 //   |out_fp32 - ref_i| <= (mu S_i + nu |ref_i| + abs sum_j |v_ij| / L) / (1 - nu) =: e_i,
 //   bound_i = e_i + u_out (|ref_i| + e_i) + half the smallest out_dtype subnormal.
-// Not covered: |O| > 1e10 (amla's sanitiser would zero it) and subnormal O under the int add.
+// Not covered: |O| > 1e10 (amla's sanitiser would zero it), subnormal O under the int add, and
+// an O element exactly 0 after an early block that gains contributions later (amla's int add
+// turns it into garbage, which the sanitiser zeroes: such elements fail this check, docs/amla.md).
 //
 // Normwise figures: rmse / RMS(ref) against RMS(bound_i) / RMS(ref), which the elementwise bound
 // implies (kept as the one-number summary); max_rel_error = max|err| / max|ref| per request,

@@ -38,8 +38,10 @@ class AicEmitter {
         if (k > 0) c2(tasks[k - 1], k < tasks.size() ? &tasks[k] : nullptr);
       }
     } else {
-      for (std::size_t k = 0; k < tasks.size(); ++k)
-        c2_after_c1(tasks[k], k + 1 < tasks.size() ? &tasks[k + 1] : nullptr);
+      for (std::size_t k = 0; k < tasks.size(); ++k) {
+        c1(tasks[k]);
+        c2(tasks[k], k + 1 < tasks.size() ? &tasks[k + 1] : nullptr);
+      }
     }
     for (std::uint8_t s = 0; s < 4; ++s) c_.wait_flag(Pipe::MTE1, Pipe::MTE2, s);
     for (std::uint8_t s = 0; s < 3; ++s) c_.wait_flag(Pipe::MTE1, Pipe::MTE2, kKvEvent0 + s);
@@ -48,11 +50,6 @@ class AicEmitter {
   }
 
  private:
-  void c2_after_c1(const MlaTaskRef& t, const MlaTaskRef* next) {
-    c1(t);
-    c2(t, next);
-  }
-
   // GM rows of `count` tokens starting at block-relative token `tok0` (within one page).
   Tile kv_tile(const MlaTaskRef& t, std::uint32_t tok0, std::uint32_t count, std::uint32_t col0,
                std::uint32_t cols) const {
@@ -70,7 +67,8 @@ class AicEmitter {
   }
 
   // One L0 step: both operands into L0 pair b, then the mmad into `acc`.
-  void step(const Tile& a_src, const Tile& b_src, bool transpose_b, const Tile& acc, bool accumulate) {
+  void step(const Tile& a_src, const Tile& b_src, bool transpose_b, const Tile& acc,
+            bool accumulate) {
     const std::uint8_t b = static_cast<std::uint8_t>(l0_cursor_++ % 2);
     const Tile a = view(buf_.l0a[b], dt_, a_src.rows, a_src.cols);
     const Tile bt = transpose_b ? view(buf_.l0b[b], dt_, b_src.cols, b_src.rows)
@@ -165,8 +163,8 @@ class AicEmitter {
         std::vector<std::pair<Tile, Tile>> parts;  // one copy per 128-token page
         for (std::uint32_t r = 0; r < len; r += kMlaPageTokens) {
           const std::uint32_t rows = std::min(kMlaPageTokens, len - r);
-          parts.push_back({v[kt].sub(r, 0, rows, kC2N),
-                           kv_tile(t, kt * kC2L1K + r, rows, n * kC2N, kC2N)});
+          parts.push_back(
+              {v[kt].sub(r, 0, rows, kC2N), kv_tile(t, kt * kC2L1K + r, rows, n * kC2N, kC2N)});
         }
         load_slot(ev[kt], parts);
       }

@@ -87,8 +87,10 @@ isa::Program MlaKernel::build(const config::HardwareConfig& hw, bool functional)
     t.o_acc = builder.gm_tensor(plan.tensor_name("o_acc", d), DType::fp32, rows, kMlaDv, d);
     t.out = builder.gm_tensor(plan.tensor_name("out", d), params_.out_dtype, rows, kMlaDv, d,
                               /*output=*/true);
-    t.ws_s = builder.gm_tensor(plan.tensor_name("ws_s", d), DType::fp32, ws_rows, params_.kv_block, d);
-    t.ws_p = builder.gm_tensor(plan.tensor_name("ws_p", d), params_.dtype, ws_rows, params_.kv_block, d);
+    t.ws_s =
+        builder.gm_tensor(plan.tensor_name("ws_s", d), DType::fp32, ws_rows, params_.kv_block, d);
+    t.ws_p =
+        builder.gm_tensor(plan.tensor_name("ws_p", d), params_.dtype, ws_rows, params_.kv_block, d);
   }
   for (const MlaCoreWork& w : plan.cores) {
     const std::vector<MlaTaskRef> tasks = task_refs(plan, w);

@@ -52,10 +52,12 @@ CoreTime core_time(const MlaPlan& plan, const config::HardwareConfig& hw, const 
       // Every core starts at once and its first Q and K come from HBM: the die's HBM (or each
       // core's own HBM read rate, split over the AIC and the two prefetching AIVs) bounds the
       // wait for the first C1's data.
-      const double q = double(numeric::dtype_bytes(plan.params.dtype, std::uint64_t(plan.R) * kMlaDk));
+      const double q =
+          double(numeric::dtype_bytes(plan.params.dtype, std::uint64_t(plan.R) * kMlaDk));
       const double k0 = c.hbm_fetch_bytes;
       double die_cores = 0;  // the die's cores that start a task now
-      for (const MlaCoreWork& o : plan.cores) die_cores += o.aic.die == w.aic.die && !o.tasks.empty();
+      for (const MlaCoreWork& o : plan.cores)
+        die_cores += o.aic.die == w.aic.die && !o.tasks.empty();
       const double own = (q + k0) / (3 * hw.aic.port.hbm_read_bytes_per_cycle);
       const double shared = die_cores * (q + k0) / hw.hbm.bytes_per_cycle;
       ct.fill = hw.aic.mte2.setup_cycles + std::max(own, shared) + hw.l2.hit_latency_cycles +
@@ -98,19 +100,26 @@ ModelPrediction mla_model(const MlaPlan& plan, const config::HardwareConfig& hw)
       const MlaTaskCost c = mla_task_cost(plan, hw, t);
       die_l2_read[w.aic.die] += c.l2_read_bytes;
       die_l2_write[w.aic.die] += c.l2_write_bytes;
+      // A request's cache comes from HBM once: its other row groups (G S_q > rows_per_task)
+      // stream the same blocks at the same time and hit L2.
+      const MlaRowGroup& g = plan.groups[t.group];
+      if (g.row0 != plan.requests[g.request].row0) continue;
       die_hbm[w.aic.die] += c.hbm_fetch_bytes;
       hbm_bytes += c.hbm_fetch_bytes;
     }
     if (times[i].total > busiest) busiest = times[i].total, worst = &times[i];
   }
-  // Q is read from HBM once per task (first touch, then L2); everything written reaches HBM
-  // when the run ends (o_acc, out, the workspaces).
-  const double dt = double(numeric::dtype_bits(p.dtype)) / 8, ot = double(numeric::dtype_bits(p.out_dtype)) / 8;
+  // Q comes from HBM once per row group (then L2); everything written reaches HBM when the run
+  // ends: o_acc, out, and the workspace slots the cores with tasks used.
+  const double dt = double(numeric::dtype_bits(p.dtype)) / 8,
+               ot = double(numeric::dtype_bits(p.out_dtype)) / 8;
+  std::vector<double> ws_rows(plan.dies, 0);
+  for (const MlaCoreWork& w : plan.cores)
+    ws_rows[w.aic.die] += double(std::min<std::size_t>(2, w.tasks.size())) * plan.R;
   for (std::uint32_t d = 0; d < plan.dies; ++d) {
-    const double rows = double(plan.die_rows[d]), ws = double(plan.die_cores[d]) * 2 * plan.R;
+    const double rows = double(plan.die_rows[d]);
     const double q = rows * kMlaDk * dt;
-    const double written = rows * kMlaDv * (4 + ot) + ws * p.kv_block * (4 + dt);
-    if (plan.die_cores[d] == 0) continue;
+    const double written = rows * kMlaDv * (4 + ot) + ws_rows[d] * p.kv_block * (4 + dt);
     die_hbm[d] += q;  // the written tensors reach HBM when evicted after the run: not timed
     hbm_bytes += q + written;
   }
@@ -118,7 +127,8 @@ ModelPrediction mla_model(const MlaPlan& plan, const config::HardwareConfig& hw)
   if (worst) bounds = {{"core", busiest}};
   for (std::uint32_t d = 0; d < plan.dies; ++d) {
     bounds["l2_read"] = std::max(bounds["l2_read"], die_l2_read[d] / hw.l2.read_bytes_per_cycle);
-    bounds["l2_write"] = std::max(bounds["l2_write"], die_l2_write[d] / hw.l2.write_bytes_per_cycle);
+    bounds["l2_write"] =
+        std::max(bounds["l2_write"], die_l2_write[d] / hw.l2.write_bytes_per_cycle);
     bounds["hbm"] = std::max(bounds["hbm"], die_hbm[d] / hw.hbm.bytes_per_cycle);
   }
   m.cycles = 0;
@@ -152,29 +162,39 @@ ModelPrediction mla_model(const MlaPlan& plan, const config::HardwareConfig& hw)
             {"cube_overhead_and_padding", overhead / chip}};
   std::size_t with_tasks = 0;
   for (const MlaCoreWork& w : plan.cores) with_tasks += !w.tasks.empty();
-  std::string why = "cube-bound";
-  const double biggest = std::max({idle, fill_drain, stalls});
   const double l2_busy = std::max(bounds["l2_read"], bounds["l2_write"]) / m.cycles;
+  const double biggest = std::max({idle, fill_drain, stalls, overhead});
+  char buf[160];
+  std::string why = "cube-bound";
   if (limit != "core") {
     why = limit + "-bound: the die's shared " + limit + " bandwidth";
   } else if (l2_busy > 0.85) {
-    char buf[96];
-    std::snprintf(buf, sizeof buf, "memory-bound: the die's L2 is %.0f %% busy (queueing)", 100 * l2_busy);
+    std::snprintf(buf, sizeof buf, "memory-bound: the die's L2 is %.0f %% busy (queueing)",
+                  100 * l2_busy);
     why = buf;
-  } else if (biggest > 0.05 * chip) {
-    if (biggest == idle && with_tasks < hw.total_aic())
-      why = "load imbalance: " + std::to_string(plan.groups.size()) + " row groups for " +
-            std::to_string(hw.total_aic()) + " AI cores (" +
-            std::to_string(hw.total_aic() - with_tasks) + " idle)";
-    else if (biggest == idle)
-      why = "load imbalance: " + std::to_string(plan.groups.size()) + " row groups on " +
-            std::to_string(hw.total_aic()) + " AI cores, the busiest has " +
-            std::to_string(plan.max_tasks_per_core()) + " tasks, the mean " +
-            std::to_string(plan.tasks() / hw.total_aic());
-    else if (biggest == fill_drain)
-      why = "fill/drain: few tasks per core (" + std::to_string(plan.max_tasks_per_core()) + ")";
-    else
-      why = "per-task stalls: tasks bound by " + core_term;
+  } else if (biggest < 0.05 * chip) {
+    why = "cube-bound";
+  } else if (biggest == idle && plan.cores.size() < hw.total_aic()) {
+    why = "idle cores: the run uses " + std::to_string(plan.cores.size()) + " of the chip's " +
+          std::to_string(hw.total_aic()) + " AI cores (kernel.cores)";
+  } else if (biggest == idle && with_tasks < plan.cores.size()) {
+    why = "load imbalance: " + std::to_string(plan.groups.size()) +
+          (plan.groups.size() == 1 ? " row group for " : " row groups for ") +
+          std::to_string(plan.cores.size()) + " AI cores (" +
+          std::to_string(plan.cores.size() - with_tasks) + " idle)";
+  } else if (biggest == idle) {
+    why = "load imbalance: " + std::to_string(plan.groups.size()) + " row groups on " +
+          std::to_string(plan.cores.size()) + " AI cores, the busiest has " +
+          std::to_string(plan.max_tasks_per_core()) + " tasks, the mean " +
+          std::to_string(plan.tasks() / plan.cores.size());
+  } else if (biggest == fill_drain) {
+    why = "fill/drain: few tasks per core (" + std::to_string(plan.max_tasks_per_core()) + ")";
+  } else if (biggest == stalls) {
+    why = "per-task stalls: tasks bound by " + core_term;
+  } else {
+    std::snprintf(buf, sizeof buf, "cube-bound; per-mmad startup and padding take %.0f %%",
+                  100 * overhead / chip);
+    why = buf;
   }
   m.detail = Json{{"flops", flops},
                   {"cube_bound_cycles", cube_bound},

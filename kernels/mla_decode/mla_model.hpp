@@ -16,7 +16,8 @@
 // Preload: the AIC runs C1(k+1) while the AIVs run V1(k), so a task costs the largest engine:
 //   T_task = max(cube, mte2, mte1, fix, aiv)
 // Serial: C1, then V1 + R, then C2, one after another with two cross-core hand-offs:
-//   T_task = cube + mte-exposed + V1 + R + 2 x cross_core_latency (+ the last S tile's FIX)
+//   T_task = max(cube, mte2, mte1) + V1 + R + 2 x (cross_core_latency + l2.hit_latency)
+//            (+ the part of the previous group's V2 that outlasts this C1)
 // A core takes fill + sum of its tasks + drain (fill: the first loads ahead of the first mmad;
 // drain: V1 + R of the last task beyond the cube's C2 of the one before, the last C2 and V2).
 // The prediction is the busiest core's time, or the die's shared L2 / HBM bandwidth if larger
@@ -32,10 +33,10 @@ namespace ascendsim::kernels {
 // Busy cycles of each engine for one task (`first` / `last` as the task's flags).
 struct MlaTaskCost {
   double cube = 0, mte2 = 0, mte1 = 0, fix = 0;
-  double v1 = 0, rescale = 0, v2 = 0;        // vector pipe of one AIV (v2 for the whole group)
-  double aiv_mte2 = 0, aiv_mte3 = 0;          // one AIV's transfers in this task
-  double c1 = 0, c2 = 0;                       // the cube split into its two GEMMs
-  double hbm_fetch_bytes = 0;                  // K bytes the task fetches from HBM
+  double v1 = 0, rescale = 0, v2 = 0;            // vector pipe of one AIV (v2 for the whole group)
+  double aiv_mte2 = 0, aiv_mte3 = 0;             // one AIV's transfers in this task
+  double c1 = 0, c2 = 0;                         // the cube split into its two GEMMs
+  double hbm_fetch_bytes = 0;                    // K bytes the task fetches from HBM
   double l2_read_bytes = 0, l2_write_bytes = 0;  // all of the AI core's (AIC + 2 AIV) GM bytes
 };
 MlaTaskCost mla_task_cost(const MlaPlan& plan, const config::HardwareConfig& hw,

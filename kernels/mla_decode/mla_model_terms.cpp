@@ -27,7 +27,8 @@ class Rates {
     const auto it = hw_.aiv.vector.ops.find(op);
     const config::VectorOpTiming& t =
         it == hw_.aiv.vector.ops.end() ? hw_.aiv.vector.default_timing : it->second;
-    const double repeats = rows * ceil_div(ceil_div(cols * bits, 8), hw_.aiv.vector.bytes_per_repeat);
+    const double repeats =
+        rows * ceil_div(ceil_div(cols * bits, 8), hw_.aiv.vector.bytes_per_repeat);
     return t.startup_cycles + repeats * t.cycles_per_repeat;
   }
   double move(const config::MoverConfig& m, double bytes, double port = 0) const {
@@ -53,8 +54,8 @@ double softmax_ops(const Rates& r, const MlaTask& t, double w) {
   if (t.tokens < t.tokens_pad) v += r.vec(Opcode::vdup, s, t.tokens_pad - t.tokens);
   v += r.vec(Opcode::vmuls, s, w) + r.vec(Opcode::vrowmax, s, w);
   v += t.first ? r.vec(Opcode::vadds, 1, s)
-               : r.vec(Opcode::vmax, 1, s) + r.vec(Opcode::vsub, 1, s) +
-                     r.vec(Opcode::vexp, 1, s) + r.vec(Opcode::vadds, 1, s);
+               : r.vec(Opcode::vmax, 1, s) + r.vec(Opcode::vsub, 1, s) + r.vec(Opcode::vexp, 1, s) +
+                     r.vec(Opcode::vadds, 1, s);
   v += r.vec(Opcode::vrow_sub, s, w) + r.vec(Opcode::vexp, s, w) + r.vec(Opcode::vrowsum, s, w);
   v += t.first ? r.vec(Opcode::vadds, 1, s) : r.vec(Opcode::vmul, 1, s) + r.vec(Opcode::vadd, 1, s);
   return v;
@@ -71,8 +72,8 @@ double amla_p_ops(const Rates& r, const MlaTask& t, double w) {
     v += r.vec(Opcode::vsub, 1, s) + r.vec(Opcode::vmaxs, 1, s) + r.vec(Opcode::vmuls, 1, s) +
          r.vec(Opcode::vcast, 1, s);
     if (r.p().compensation)
-      v += r.vec(Opcode::vdiv, 1, s) + 2 * r.vec(Opcode::vadds, 1, s) +
-           r.vec(Opcode::vmuls, 1, s) + r.vec(Opcode::vadd, 1, s);
+      v += r.vec(Opcode::vdiv, 1, s) + 2 * r.vec(Opcode::vadds, 1, s) + r.vec(Opcode::vmuls, 1, s) +
+           r.vec(Opcode::vadd, 1, s);
   }
   v += 2 * r.vec(Opcode::vadds, 1, s);
   if (t.last) v += r.vec(Opcode::vmul, 1, s);
@@ -85,8 +86,7 @@ double fa_p_ops(const Rates& r, const MlaTask& t, double w) {
 
 }  // namespace
 
-MlaTaskCost mla_task_cost(const MlaPlan& plan, const config::HardwareConfig& hw,
-                          const MlaTask& t) {
+MlaTaskCost mla_task_cost(const MlaPlan& plan, const config::HardwareConfig& hw, const MlaTask& t) {
   const Rates r(plan, hw);
   const MlaParams& p = plan.params;
   const bool amla = p.variant == MlaVariant::amla;
@@ -101,30 +101,38 @@ MlaTaskCost mla_task_cost(const MlaPlan& plan, const config::HardwareConfig& hw,
     const double cols = std::min<double>(kC1N, W - n0);
     c.c1 += 2 * (kMlaDk / kC1L0K) * r.mmad(H, cols, kC1L0K);
     c.mte1 += 2 * (kMlaDk / kC1L0K) *
-              (r.move(aic.mte1_l0a, r.bytes(dt, H * kC1L0K)) + r.move(aic.mte1_l0b, r.bytes(dt, kC1L0K * cols)));
-    c.fix += 2 * r.move(aic.fix, r.bytes(numeric::DType::fp32, H * cols), aic.port.l2_write_bytes_per_cycle);
+              (r.move(aic.mte1_l0a, r.bytes(dt, H * kC1L0K)) +
+               r.move(aic.mte1_l0b, r.bytes(dt, kC1L0K * cols)));
+    c.fix += 2 * r.move(aic.fix, r.bytes(numeric::DType::fp32, H * cols),
+                        aic.port.l2_write_bytes_per_cycle);
     c.mte2 += 2 * r.move(aic.mte2, r.bytes(dt, cols * kC1L1K), aic.port.l2_read_bytes_per_cycle);
   }
   for (double n0 = 0; n0 < kMlaDv; n0 += kC2N)
     for (double k0 = 0; k0 < W; k0 += kC2L0K) {
       const double depth = std::min<double>(kC2L0K, W - k0);
       c.c2 += 2 * r.mmad(H, kC2N, depth);
-      c.mte1 += 2 * (r.move(aic.mte1_l0a, r.bytes(dt, H * depth)) + r.move(aic.mte1_l0b, r.bytes(dt, depth * kC2N)));
+      c.mte1 += 2 * (r.move(aic.mte1_l0a, r.bytes(dt, H * depth)) +
+                     r.move(aic.mte1_l0b, r.bytes(dt, depth * kC2N)));
     }
   c.cube = c.c1 + c.c2;
-  c.fix += 2 * (kMlaDv / kC2N) * r.move(aic.fix, r.bytes(numeric::DType::fp32, H * kC2N), aic.port.l2_write_bytes_per_cycle);
+  c.fix +=
+      2 * (kMlaDv / kC2N) *
+      r.move(aic.fix, r.bytes(numeric::DType::fp32, H * kC2N), aic.port.l2_write_bytes_per_cycle);
   const double q_bytes = r.bytes(dt, 2 * H * kMlaDk), k_bytes = r.bytes(dt, W * kMlaDk);
   const double p_bytes = r.bytes(dt, 2 * H * W), v_bytes = r.bytes(dt, W * kMlaDv);
   c.mte2 += 4 * r.move(aic.mte2, q_bytes / 4, aic.port.l2_read_bytes_per_cycle);
-  c.mte2 += 2 * std::ceil(W / kC2L1K) * r.move(aic.mte2, p_bytes / 2 / std::ceil(W / kC2L1K), aic.port.l2_read_bytes_per_cycle);
+  c.mte2 += 2 * std::ceil(W / kC2L1K) *
+            r.move(aic.mte2, p_bytes / 2 / std::ceil(W / kC2L1K), aic.port.l2_read_bytes_per_cycle);
   c.mte2 += (kMlaDv / kC2N) * std::ceil(W / kMlaPageTokens) *
-            r.move(aic.mte2, v_bytes / (kMlaDv / kC2N) / std::ceil(W / kMlaPageTokens), aic.port.l2_read_bytes_per_cycle);
+            r.move(aic.mte2, v_bytes / (kMlaDv / kC2N) / std::ceil(W / kMlaPageTokens),
+                   aic.port.l2_read_bytes_per_cycle);
   // The cache's first touch streams from HBM at a core's HBM read rate: the AIC's own (it then
   // overlaps its L2 hits), or with kv_prefetch the two AIVs', half each, a task ahead.
   c.hbm_fetch_bytes = k_bytes;
-  const double fetch_rate = aic.port.hbm_read_bytes_per_cycle > 0
-                                ? std::min(aic.port.hbm_read_bytes_per_cycle, hw.hbm.bytes_per_cycle)
-                                : hw.hbm.bytes_per_cycle;
+  const double fetch_rate =
+      aic.port.hbm_read_bytes_per_cycle > 0
+          ? std::min(aic.port.hbm_read_bytes_per_cycle, hw.hbm.bytes_per_cycle)
+          : hw.hbm.bytes_per_cycle;
   if (!p.kv_prefetch) c.mte2 = std::max(c.mte2, k_bytes / fetch_rate);
 
   // One AIV: H rows in 16-row sub-tiles.
@@ -147,8 +155,10 @@ MlaTaskCost mla_task_cost(const MlaPlan& plan, const config::HardwareConfig& hw,
       }
     } else {
       c.rescale += subtiles * r.vec(Opcode::vrow_mul, kSubRows, kMlaDv);
-      c.aiv_mte2 += subtiles * r.move(aiv.mte2, kSubRows * o_row_bytes, aiv.port.l2_read_bytes_per_cycle);
-      c.aiv_mte3 += subtiles * r.move(aiv.mte3, kSubRows * o_row_bytes, aiv.port.l2_write_bytes_per_cycle);
+      c.aiv_mte2 +=
+          subtiles * r.move(aiv.mte2, kSubRows * o_row_bytes, aiv.port.l2_read_bytes_per_cycle);
+      c.aiv_mte3 +=
+          subtiles * r.move(aiv.mte3, kSubRows * o_row_bytes, aiv.port.l2_write_bytes_per_cycle);
     }
   }
   if (t.last) {  // V2 in 8-row sub-tiles; AMLA sanitises first
@@ -156,22 +166,23 @@ MlaTaskCost mla_task_cost(const MlaPlan& plan, const config::HardwareConfig& hw,
     double v = r.vec(Opcode::vrow_div, rows8, kMlaDv) + r.vec(Opcode::vcast, rows8, kMlaDv);
     if (amla && p.sanitize)
       v += r.vec(Opcode::vabs, rows8, kMlaDv) + r.vec(Opcode::vmins, rows8, kMlaDv) +
-           r.vec(Opcode::vcmp, rows8, kMlaDv) + r.vec(Opcode::vmuls, rows8, kMlaDv) +
-           r.vec(Opcode::vsel, rows8, kMlaDv);
+           r.vec(Opcode::vcmp, rows8, kMlaDv) + r.vec(Opcode::vsel, rows8, kMlaDv);
     c.v2 = n8 * v;
     c.aiv_mte2 += n8 * r.move(aiv.mte2, rows8 * o_row_bytes, aiv.port.l2_read_bytes_per_cycle);
-    c.aiv_mte3 += n8 * r.move(aiv.mte3, r.bytes(p.out_dtype, rows8 * kMlaDv), aiv.port.l2_write_bytes_per_cycle);
+    c.aiv_mte3 += n8 * r.move(aiv.mte3, r.bytes(p.out_dtype, rows8 * kMlaDv),
+                              aiv.port.l2_write_bytes_per_cycle);
   }
 
   // All GM bytes of the AI core through the die's L2 (atomics read and write there).
   const double s_all = r.bytes(numeric::DType::fp32, 2 * H * W), o_all = 2 * H * o_row_bytes;
+  // C2's add reads O in the L2 (not at the first block, a plain write).
   c.l2_read_bytes = q_bytes + k_bytes + p_bytes + v_bytes + s_all + (t.first ? 0 : o_all);
-  c.l2_write_bytes = s_all + p_bytes + (t.first ? 0 : o_all);
+  c.l2_write_bytes = s_all + p_bytes;
   if (!t.first) {
     c.l2_read_bytes += o_all;   // the rescale: AMLA's int32 add or FA's read, in L2
     c.l2_write_bytes += o_all;  // and its write
   }
-  c.l2_write_bytes += o_all;    // C2's add (a plain write at the first block)
+  c.l2_write_bytes += o_all;  // C2's add (a plain write at the first block)
   if (t.last) {
     c.l2_read_bytes += o_all;
     c.l2_write_bytes += r.bytes(p.out_dtype, 2 * H * kMlaDv);

@@ -12,7 +12,8 @@ using Kind = isa::TensorInit::Kind;
 MlaInput read_input(const config::ConfigNode& node) {
   MlaInput in;
   const std::vector<std::string> kinds{"normal", "uniform", "npy"};
-  const std::string kind = node.is_scalar() ? node.as_enum(kinds) : node.child("kind").as_enum(kinds);
+  const std::string kind =
+      node.is_scalar() ? node.as_enum(kinds) : node.child("kind").as_enum(kinds);
   if (kind == "npy") {
     if (node.is_scalar()) node.fail("{kind: npy, path: <file.npy>}");
     in.kind = Kind::npy;
@@ -52,8 +53,9 @@ MlaInput read_input(const config::ConfigNode& node) {
 std::uint64_t read_kv_length(const config::ConfigNode& node, std::uint64_t max) {
   const std::uint64_t v = node.as_uint(8, max);
   if (v % 8 != 0)
-    node.fail("a KV length that is a multiple of 8 tokens (the score row's padding is masked "
-              "from a 32-byte aligned column)");
+    node.fail(
+        "a KV length that is a multiple of 8 tokens (the score row's padding is masked "
+        "from a 32-byte aligned column)");
   return v;
 }
 
@@ -72,9 +74,12 @@ Json input_json(const MlaInput& in) {
 
 std::string mla_variant_name(MlaVariant v) {
   switch (v) {
-    case MlaVariant::amla: return "amla";
-    case MlaVariant::fa_preload: return "fa_preload";
-    case MlaVariant::fa_serial: return "fa_serial";
+    case MlaVariant::amla:
+      return "amla";
+    case MlaVariant::fa_preload:
+      return "fa_preload";
+    case MlaVariant::fa_serial:
+      return "fa_serial";
   }
   return "?";
 }
@@ -98,7 +103,8 @@ MlaParams read_mla_params(const config::ConfigNode& kernel, MlaVariant variant) 
     p.s_kv.assign(p.batch, read_kv_length(s_kv, kMaxKv));
   }
   const std::vector<std::string> types{"bf16", "fp16"};
-  if (const auto d = kernel.optional_child("dtype")) p.dtype = *numeric::parse_dtype(d->as_enum(types));
+  if (const auto d = kernel.optional_child("dtype"))
+    p.dtype = *numeric::parse_dtype(d->as_enum(types));
   p.out_dtype = p.dtype;
   if (const auto d = kernel.optional_child("out_dtype"))
     p.out_dtype = *numeric::parse_dtype(d->as_enum(types));
@@ -112,7 +118,6 @@ MlaParams read_mla_params(const config::ConfigNode& kernel, MlaVariant variant) 
     p.rows_per_task = static_cast<std::uint32_t>(rows->as_uint(32, 256));
     if (p.rows_per_task % 32 != 0)
       rows->fail("a multiple of 32 (two M halves of whole 16-row fractals), at most 256");
-    p.where_rows = rows->where();
   }
   p.seed = kernel.get_uint("seed", 1, 0, UINT64_MAX - 1);
   if (const auto q = kernel.optional_child("q")) p.q = read_input(*q);

@@ -67,7 +67,6 @@ struct MlaParams {
   bool sanitize = true;
   std::uint32_t cores = 0;  // AI cores used (0: all)
   std::string where_cores = "kernel.cores";
-  std::string where_rows = "kernel.rows_per_task";
 
   std::uint64_t rows_per_request() const { return std::uint64_t(heads) * s_q; }
 };

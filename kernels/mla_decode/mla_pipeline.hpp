@@ -45,8 +45,8 @@ inline constexpr std::uint32_t kC2L1K = 256, kC2L0K = 128, kC2N = 128;
 inline constexpr std::uint32_t kSubRows = 16;  // V1 works on 16-row sub-tiles (16 x 512 fp32)
 
 struct MlaAicBuffers {
-  std::array<Tile, 4> qp;   // L1 72 KiB each: Q (half, K-split) during C1, P (half, kt) in C2
-  std::array<Tile, 3> kv;   // L1 72 KiB each, rotating: K tiles in C1, V tiles in C2
+  std::array<Tile, 4> qp;  // L1 72 KiB each: Q (half, K-split) during C1, P (half, kt) in C2
+  std::array<Tile, 3> kv;  // L1 72 KiB each, rotating: K tiles in C1, V tiles in C2
   std::array<Tile, 2> l0a, l0b;
   std::array<Tile, 2> l0c;  // 128 x 128 fp32
 };

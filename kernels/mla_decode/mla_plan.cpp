@@ -73,13 +73,13 @@ MlaPlan plan_mla(const MlaParams& params, const config::HardwareConfig& hw) {
   const std::uint32_t used = params.cores ? params.cores : all;
   if (used > all)
     throw config::ConfigError(params.where_cores + ": expected at most " + std::to_string(all) +
-                              " AI cores (" + hw.name + " has " + std::to_string(hw.dies) +
-                              " x " + std::to_string(hw.aic_per_die) + "), got " +
-                              std::to_string(used));
+                              " AI cores (" + hw.name + " has " + std::to_string(hw.dies) + " x " +
+                              std::to_string(hw.aic_per_die) + "), got " + std::to_string(used));
   plan.die_cores.assign(hw.dies, 0);
   for (std::uint32_t c = 0; c < used; ++c) {
     MlaCoreWork w;
-    w.aic = CoreId{std::uint16_t(c / hw.aic_per_die), CoreKind::AIC, std::uint16_t(c % hw.aic_per_die)};
+    w.aic =
+        CoreId{std::uint16_t(c / hw.aic_per_die), CoreKind::AIC, std::uint16_t(c % hw.aic_per_die)};
     w.die_slot = plan.die_cores[w.aic.die]++;
     plan.cores.push_back(w);
   }
@@ -93,11 +93,19 @@ MlaPlan plan_mla(const MlaParams& params, const config::HardwareConfig& hw) {
     work[b] = ceil_div(params.s_kv[b], params.kv_block) * plan.groups_per_request;
   plan.requests.resize(params.batch);
   {
+    // The die whose cores would finish soonest with the request added: (load + work) / cores,
+    // so a die with one used core is not given as many requests as one with 24.
     std::vector<std::uint64_t> die_load(live_dies.size(), 0);
     for (std::size_t b : lpt_order(work)) {
-      const std::size_t i = least_loaded(die_load);
-      die_load[i] += work[b];
-      plan.requests[b].die = live_dies[i];
+      std::size_t best = 0;
+      for (std::size_t i = 1; i < live_dies.size(); ++i) {
+        const auto after = [&](std::size_t j) {
+          return double(die_load[j] + work[b]) / plan.die_cores[live_dies[j]];
+        };
+        if (after(i) < after(best)) best = i;
+      }
+      die_load[best] += work[b];
+      plan.requests[b].die = live_dies[best];
     }
   }
   // Rows and pages in request order within each die.
@@ -141,7 +149,8 @@ MlaPlan plan_mla(const MlaParams& params, const config::HardwareConfig& hw) {
   std::vector<std::uint64_t> group_work;
   for (const auto& g : plan.groups) group_work.push_back(g.blocks);
   std::vector<std::vector<std::size_t>> die_members(hw.dies);  // indices into plan.cores
-  for (std::size_t c = 0; c < plan.cores.size(); ++c) die_members[plan.cores[c].aic.die].push_back(c);
+  for (std::size_t c = 0; c < plan.cores.size(); ++c)
+    die_members[plan.cores[c].aic.die].push_back(c);
   std::vector<std::uint64_t> core_load(plan.cores.size(), 0);
   std::vector<std::vector<std::size_t>> core_groups(plan.cores.size());
   for (std::size_t g : lpt_order(group_work)) {

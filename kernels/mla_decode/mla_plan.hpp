@@ -12,10 +12,11 @@
 // up to 16 (whole cube fractals), the extra tokens are zero in GM and masked to -inf in V1.
 //
 // Work split (no flash-decode KV split: a row group's tasks stay on one core, so O never needs
-// a combine step). Requests go to dies and row groups to cores by longest-processing-time
-// greedy on their block count (ties: the lower die / core), so equal lengths deal out evenly and
-// a list of lengths is balanced as whole row groups allow. Fewer row groups than cores leaves
-// cores idle: the report's load-imbalance term says how much.
+// a combine step). Requests go to dies by longest-processing-time greedy on their block count,
+// each to the die whose used cores would finish soonest with it ((load + work) / cores; ties:
+// the lower die), and row groups to the least loaded core of their die (ties: the lower core),
+// so equal lengths deal out evenly and a list of lengths is balanced as whole row groups allow.
+// Fewer row groups than cores leaves cores idle: the report's load-imbalance term says how much.
 //
 // Placement. Every die holds the tensors of the requests it serves: `q`, `kv` (the latent cache,
 // 576 columns, each request's tokens padded to whole 128-token pages), `o_acc` (fp32 O
@@ -37,48 +38,40 @@ inline constexpr std::uint32_t kMlaPageTokens = 128;  // KV allocation granule (
 
 struct MlaRequest {
   std::uint32_t die = 0;
-  std::uint64_t row0 = 0;        // first row in the die's q / o_acc / out tensors
-  std::uint64_t rows_pad = 0;    // groups x R
+  std::uint64_t row0 = 0;      // first row in the die's q / o_acc / out tensors
+  std::uint64_t rows_pad = 0;  // groups x R
   std::uint64_t s_kv = 0;
   std::vector<std::uint64_t> pages;  // physical page (in the die's kv tensor) per logical page
 };
 
 struct MlaRowGroup {
   std::uint32_t request = 0;
-  std::uint64_t row0 = 0;   // first row in the die's tensors
-  std::uint32_t rows = 0;   // valid rows (<= R)
-  std::uint32_t blocks = 0; // KV blocks of its request
+  std::uint64_t row0 = 0;    // first row in the die's tensors
+  std::uint32_t rows = 0;    // valid rows (<= R)
+  std::uint32_t blocks = 0;  // KV blocks of its request
 };
 
 struct MlaTask {
-  std::uint32_t group = 0;  // index into MlaPlan::groups
-  std::uint32_t block = 0;  // KV block within the request
-  std::uint32_t tokens = 0;      // valid tokens of the block
-  std::uint32_t tokens_pad = 0;  // rounded up to 16: the columns S and P have
+  std::uint32_t group = 0;           // index into MlaPlan::groups
+  std::uint32_t block = 0;           // KV block within the request
+  std::uint32_t tokens = 0;          // valid tokens of the block
+  std::uint32_t tokens_pad = 0;      // rounded up to 16: the columns S and P have
   bool first = false, last = false;  // first / last block of its row group
 };
 
 struct MlaCoreWork {
-  CoreId aic;                   // the AIC; its AIVs are 2 * index and 2 * index + 1
-  std::uint32_t die_slot = 0;   // index among the used cores of its die (workspace rows)
-  std::vector<MlaTask> tasks;   // in execution order: group by group, blocks ascending
-};
-
-// Buffers of the AIC (C1 / C2 tiling, AMLA.md §7) and of each AIV, the same on every core.
-struct MlaAicLayout {
-  std::array<Tile, 4> qp;   // L1: Q (half h, K-split s) / P (half h, token half s) slots, 72 KiB
-  std::array<Tile, 3> kv;   // L1: rotating K (128 tok x 288) / V (256 tok x 128) slots
-  std::array<Tile, 2> l0a, l0b;  // 32 KiB each
-  std::array<Tile, 2> l0c;       // 128 x 128 fp32
+  CoreId aic;                  // the AIC; its AIVs are 2 * index and 2 * index + 1
+  std::uint32_t die_slot = 0;  // index among the used cores of its die (workspace rows)
+  std::vector<MlaTask> tasks;  // in execution order: group by group, blocks ascending
 };
 
 struct MlaPlan {
   MlaParams params;
-  std::uint32_t R = 0, half = 0;       // rows of a task block and of one AIV's half
+  std::uint32_t R = 0, half = 0;  // rows of a task block and of one AIV's half
   std::uint32_t groups_per_request = 0;
   std::vector<MlaRequest> requests;
   std::vector<MlaRowGroup> groups;
-  std::vector<MlaCoreWork> cores;      // every used AI core, die by die (some may have no task)
+  std::vector<MlaCoreWork> cores;        // every used AI core, die by die (some may have no task)
   std::vector<std::uint64_t> die_rows;   // rows of each die's q / o_acc / out
   std::vector<std::uint64_t> die_pages;  // 128-token pages of each die's kv
   std::vector<std::uint32_t> die_cores;  // used cores per die
@@ -91,7 +84,7 @@ struct MlaPlan {
   std::uint64_t max_tasks_per_core() const;
 };
 
-// ConfigError (naming the parameter) when rows_per_task or cores do not fit the chip.
+// ConfigError (naming kernel.cores) when more cores are asked for than the chip has.
 MlaPlan plan_mla(const MlaParams& params, const config::HardwareConfig& hw);
 Json mla_plan_json(const MlaPlan& plan);
 

@@ -9,7 +9,8 @@
 namespace ascendsim::kernels {
 namespace {
 
-// A masked score: exp(scale * kMasked - m) is exactly 0 in fp32 for any finite m of the block.
+// A masked (scaled) score: exp(kMasked - m) is exactly 0 in fp32 for any m of the block (|m|
+// is far below 1e30: scores are dot products of finite bf16/fp16 vectors times the scale).
 constexpr double kMasked = -1e30;
 // V2's sub-tile: 8 rows x 512 fp32 of O plus as much scratch fits one 32 KiB S buffer.
 constexpr std::uint32_t kFinalRows = 8;
@@ -23,7 +24,8 @@ MlaAiv::MlaAiv(CoreBuilder& core, const MlaPlan& pl, const MlaDieTensors& g, std
     : c(core), plan(pl), gm(g), half(h), rows(pl.half) {
   LocalBuffer ub = core.buffer(isa::Buffer::UB);
   const DType dt = pl.params.dtype;
-  for (auto& t : s) t = ub.alloc("mla AIV: UB S sub-tile (16 x 512 fp32)", DType::fp32, kSubRows, 512);
+  for (auto& t : s)
+    t = ub.alloc("mla AIV: UB S sub-tile (16 x 512 fp32)", DType::fp32, kSubRows, 512);
   for (auto& t : p) t = ub.alloc("mla AIV: UB P sub-tile (16 x 512)", dt, kSubRows, 512);
   for (auto& t : work) t = ub.alloc("mla AIV: UB work tile (32 KiB)", DType::fp32, kSubRows, 512);
   touch = ub.alloc("mla AIV: UB prefetch scratch", DType::bf16, kLinesPerPage, kPieceElems);
@@ -35,8 +37,12 @@ MlaAiv::MlaAiv(CoreBuilder& core, const MlaPlan& pl, const MlaDieTensors& g, std
   st.rb = stat(dt);
 }
 
-Tile MlaAiv::col(const Tile& stat, std::uint32_t i) { return shaped(row(stat, i), stat.dtype, kSubRows, 1); }
-Tile MlaAiv::row(const Tile& stat, std::uint32_t i) { return stat.sub(0, i * kSubRows, 1, kSubRows); }
+Tile MlaAiv::col(const Tile& stat, std::uint32_t i) {
+  return shaped(row(stat, i), stat.dtype, kSubRows, 1);
+}
+Tile MlaAiv::row(const Tile& stat, std::uint32_t i) {
+  return stat.sub(0, i * kSubRows, 1, kSubRows);
+}
 Tile MlaAiv::all(const Tile& stat) const { return stat.sub(0, 0, 1, rows); }
 
 Tile MlaAiv::shaped(const Tile& raw, DType t, std::uint32_t r, std::uint32_t cols) {
@@ -46,7 +52,9 @@ Tile MlaAiv::shaped(const Tile& raw, DType t, std::uint32_t r, std::uint32_t col
 std::uint64_t MlaAiv::group_row(const MlaTaskRef& t) const {
   return t.group->row0 + std::uint64_t(half) * rows;
 }
-std::uint64_t MlaAiv::ws_row(const MlaTaskRef& t) const { return t.ws_row0 + std::uint64_t(half) * rows; }
+std::uint64_t MlaAiv::ws_row(const MlaTaskRef& t) const {
+  return t.ws_row0 + std::uint64_t(half) * rows;
+}
 
 std::uint32_t MlaAiv::softmax(const MlaTaskRef& t, std::uint32_t i) {
   const std::uint32_t b = static_cast<std::uint32_t>(s_cursor++ % 2);
@@ -56,8 +64,9 @@ std::uint32_t MlaAiv::softmax(const MlaTaskRef& t, std::uint32_t i) {
   c.copy_gm_to_ub(sv, gm.ws_s.tile(ws_row(t) + i * kSubRows, 0, kSubRows, width));
   c.set_flag(Pipe::MTE2, Pipe::V, b);
   c.wait_flag(Pipe::MTE2, Pipe::V, b);
-  if (tokens < width) c.vdup(sv.sub(0, tokens, kSubRows, width - tokens), kMasked);
   c.vmuls(sv, sv, plan.params.scale);
+  // After the scaling, so any positive scale leaves the padding at kMasked.
+  if (tokens < width) c.vdup(sv.sub(0, tokens, kSubRows, width - tokens), kMasked);
   c.vrowmax(col(st.mx, i), sv);
   if (t.task->first) {
     c.vadds(row(st.m, i), row(st.mx, i), 0.0);
@@ -79,7 +88,9 @@ std::uint32_t MlaAiv::softmax(const MlaTaskRef& t, std::uint32_t i) {
   return b;
 }
 
-void MlaAiv::release_s(std::uint32_t b) { c.set_flag(Pipe::V, Pipe::MTE2, static_cast<std::uint8_t>(b)); }
+void MlaAiv::release_s(std::uint32_t b) {
+  c.set_flag(Pipe::V, Pipe::MTE2, static_cast<std::uint8_t>(b));
+}
 
 std::uint32_t MlaAiv::acquire_p() {
   const std::uint32_t b = static_cast<std::uint32_t>(p_cursor++ % 2);
@@ -118,9 +129,10 @@ void MlaAiv::prefetch(const MlaTaskRef& t) {
   const std::uint64_t block0 = std::uint64_t(t.task->block) * plan.params.kv_block;
   const std::uint32_t pages = (t.task->tokens_pad + kMlaPageTokens - 1) / kMlaPageTokens;
   for (std::uint32_t pg = half; pg < pages; pg += 2)
-    c.copy_gm_to_ub(touch, line_pieces(gm.kv.address +
-                                           plan.kv_row(t.request, block0 + pg * kMlaPageTokens) * row_bytes,
-                                       kMlaPageTokens * row_bytes));
+    c.copy_gm_to_ub(
+        touch, line_pieces(
+                   gm.kv.address + plan.kv_row(t.request, block0 + pg * kMlaPageTokens) * row_bytes,
+                   kMlaPageTokens * row_bytes));
   if (t.task->first) {  // a new row group: its Q rows (this AIV's half) are not in L2 yet
     const Tile q = line_pieces(gm.q.address + group_row(t) * row_bytes, rows * row_bytes);
     c.copy_gm_to_ub(touch.sub(0, 0, q.rows, kPieceElems), q);
@@ -132,13 +144,17 @@ namespace {
 // V2: out = O / L for this AIV's rows of `t`'s row group. With `sanitize` (AMLA) elements with
 // |O| > 1e10 or NaN are zeroed first: they are exact zeros the int32 rescale turned into
 // garbage bit patterns (AMLA.md §4). NaN fails the equality test of min(|O|, 1e10) == |O|.
+// This is right only when the element's true output is 0: an O element that is exactly 0
+// after some block but gets contributions from later blocks is garbage by then and is zeroed,
+// a wrong result (fa_* handle it; docs/amla.md lists it as AMLA's limit).
 void finalize(MlaAiv& a, const MlaTaskRef& t, const Tile& lden, bool sanitize) {
   CoreBuilder& c = a.c;
   c.cross_core_wait(mla_sync::c2v2);
   for (std::uint32_t j = 0; j * kFinalRows < a.rows; ++j) {
     const std::uint32_t b = static_cast<std::uint32_t>(a.s_cursor++ % 2);
     const Tile both = MlaAiv::shaped(a.s[b], DType::fp32, 2 * kFinalRows, kMlaDv);
-    const Tile o = both.sub(0, 0, kFinalRows, kMlaDv), scratch = both.sub(kFinalRows, 0, kFinalRows, kMlaDv);
+    const Tile o = both.sub(0, 0, kFinalRows, kMlaDv),
+               scratch = both.sub(kFinalRows, 0, kFinalRows, kMlaDv);
     const std::uint64_t row0 = a.group_row(t) + j * kFinalRows;
     c.wait_flag(Pipe::V, Pipe::MTE2, static_cast<std::uint8_t>(b));
     c.copy_gm_to_ub(o, a.gm.o_acc.tile(row0, 0, kFinalRows, kMlaDv));
@@ -150,10 +166,10 @@ void finalize(MlaAiv& a, const MlaTaskRef& t, const Tile& lden, bool sanitize) {
       c.vabs(scratch, o);
       c.vmins(u, scratch, 1e10);
       c.vcmp(u, u, scratch, isa::CmpMode::eq);
-      c.vmuls(scratch, u, 0.0);
-      c.vsel(o, u, o, scratch);
+      c.vsel(o, u, o, u);  // the mask is 0 exactly where O is replaced: it is the zero source
     }
-    const Tile l8 = MlaAiv::shaped(lden.sub(0, j * kFinalRows, 1, kFinalRows), DType::fp32, kFinalRows, 1);
+    const Tile l8 =
+        MlaAiv::shaped(lden.sub(0, j * kFinalRows, 1, kFinalRows), DType::fp32, kFinalRows, 1);
     c.vrow_div(o, o, l8);
     const Tile ov = MlaAiv::shaped(a.p[pb], a.plan.params.out_dtype, kFinalRows, kMlaDv);
     c.vcast(ov, o);
@@ -172,7 +188,10 @@ void emit_aiv(CoreBuilder& core, const MlaPlan& plan, const MlaDieTensors& gm,
   const bool amla = variant == MlaVariant::amla;
   for (std::uint8_t b = 0; b < 2; ++b) core.set_flag(Pipe::V, Pipe::MTE2, b);
   for (std::uint8_t b = 0; b < 2; ++b) core.set_flag(Pipe::MTE3, Pipe::V, b);
-  if (amla) amla_init(a); else fa_init(a);
+  if (amla)
+    amla_init(a);
+  else
+    fa_init(a);
 
   // The final denominators alternate between two slots, one per row group in turn.
   std::vector<std::uint32_t> slot(tasks.size());
@@ -187,14 +206,22 @@ void emit_aiv(CoreBuilder& core, const MlaPlan& plan, const MlaDieTensors& gm,
     core.cross_core_wait(mla_sync::c1v1);
     for (std::uint32_t i = 0; i < a.subtiles(); ++i) {
       const std::uint32_t b = a.softmax(t, i);
-      if (amla) amla_write_p(a, t, i, b, lden); else fa_write_p(a, t, i, b, lden);
+      if (amla)
+        amla_write_p(a, t, i, b, lden);
+      else
+        fa_write_p(a, t, i, b, lden);
     }
     core.cross_core_set(isa::SyncMode::aic_aiv, mla_sync::v1c2, Pipe::MTE3);
     if (!t.task->first) {
-      if (amla) amla_n_update(a, t); else fa_rescale(a, t);
+      if (amla)
+        amla_n_update(a, t);
+      else
+        fa_rescale(a, t);
     }
   };
-  auto v2 = [&](std::size_t k) { finalize(a, tasks[k], a.st.lden[slot[k]], amla && plan.params.sanitize); };
+  auto v2 = [&](std::size_t k) {
+    finalize(a, tasks[k], a.st.lden[slot[k]], amla && plan.params.sanitize);
+  };
   const bool preload = mla_preload(variant), prefetch = plan.params.kv_prefetch;
   for (std::size_t k = 0; prefetch && k < std::min<std::size_t>(2, tasks.size()); ++k)
     a.prefetch(tasks[k]);
@@ -208,22 +235,10 @@ void emit_aiv(CoreBuilder& core, const MlaPlan& plan, const MlaDieTensors& gm,
 
   for (std::uint8_t b = 0; b < 2; ++b) core.wait_flag(Pipe::V, Pipe::MTE2, b);
   for (std::uint8_t b = 0; b < 2; ++b) core.wait_flag(Pipe::MTE3, Pipe::V, b);
-  if (amla) amla_release(a); else fa_release(a);
-}
-
-bool mla_preload(MlaVariant v) { return v != MlaVariant::fa_serial; }
-
-std::vector<MlaTaskRef> task_refs(const MlaPlan& plan, const MlaCoreWork& work) {
-  std::vector<MlaTaskRef> out;
-  for (std::size_t k = 0; k < work.tasks.size(); ++k) {
-    MlaTaskRef r;
-    r.task = &work.tasks[k];
-    r.group = &plan.groups[r.task->group];
-    r.request = r.group->request;
-    r.ws_row0 = (std::uint64_t(work.die_slot) * 2 + k % 2) * plan.R;
-    out.push_back(r);
-  }
-  return out;
+  if (amla)
+    amla_release(a);
+  else
+    fa_release(a);
 }
 
 }  // namespace ascendsim::kernels

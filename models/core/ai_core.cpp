@@ -105,8 +105,9 @@ void AiCore::wait_counting(PipeState& st, CountingFlag& f, sc_core::sc_event& ev
                                    cause == StallCause::cross_core});
 }
 
-void AiCore::wait_landed(Pipe p) {
-  const std::uint64_t now = ctx_.clock.now(), landed = pipes_[int(p)].landed;
+void AiCore::wait_landed(Pipe p, bool local_only) {
+  const PipeState& st = pipes_[int(p)];
+  const std::uint64_t now = ctx_.clock.now(), landed = local_only ? st.landed_local : st.landed;
   if (p == Pipe::S || landed <= now) return;
   wait_cycles(landed - now);
   stats_.pipes[int(p)].stall_cycles[int(StallCause::memory)] += landed - now;
@@ -117,7 +118,9 @@ void AiCore::run_sync(Pipe p, const isa::Instruction& ins, std::uint64_t index) 
   const std::uint64_t now = ctx_.clock.now();
   switch (ins.op) {
     case Opcode::set_flag: {
-      wait_landed(p);
+      // A hand-off inside the core needs only the data this core reads in: what the pipe
+      // copied into its buffers has landed, what it wrote to GM has left (been issued).
+      wait_landed(p, /*local_only=*/true);
       const std::uint64_t at = ctx_.clock.now();
       CountingFlag& f = flag(ins.pipe, ins.peer, ins.event_id);
       f.set({at + ctx_.hw.core.flag_latency_cycles, id(), p, at});
@@ -129,7 +132,7 @@ void AiCore::run_sync(Pipe p, const isa::Instruction& ins, std::uint64_t index) 
                     report::flag_stall_from(ins.peer));
       break;
     case Opcode::cross_core_set: {
-      wait_landed(p);
+      wait_landed(p, /*local_only=*/false);  // another core reads what was written: it must land
       const std::string err =
           cross_core_set(ctx_, id(), p, ins.mode, ins.event_id, ctx_.clock.now());
       if (!err.empty()) ctx_.fail(where(index) + ": " + err);

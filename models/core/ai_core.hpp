@@ -5,6 +5,12 @@
 // with one wait() per instruction for its duration. S-pipe instructions (and pipe_barrier) run
 // in the scalar unit itself, so a wait on S blocks issue.
 //
+// A GM transfer holds its pipe only while it is issued; its data lands later. A set_flag on the
+// pipe waits for the pipe's copies into on-chip buffers to land (its GM writes have freed their
+// sources once issued), a cross_core_set and a pipe_barrier for all of its transfers. The data
+// effect of a transfer is applied when it is issued: a consumer that does not wait for the
+// flags (a missing flag) therefore reads correct data early and only its timing is wrong.
+//
 // Abstracted away: instruction fetch (ICache), scalar address arithmetic (a kernel's scalar
 // work is folded into issue_cycles), and dual issue.
 #include <array>
@@ -51,7 +57,8 @@ class AiCore : public sc_core::sc_module {
     std::uint64_t issued = 0, done = 0;
     std::uint64_t current = 0;        // index at the head / being executed
     std::uint64_t landed = 0;         // cycle the last transfer it issued lands
-    std::vector<std::uint64_t> landing;  // landing cycle of every transfer it ran, in order
+    std::uint64_t landed_local = 0;   // ... of those that write an on-chip buffer
+    std::vector<std::uint64_t> in_flight;  // landing cycles not yet passed (for completed())
     Wait waiting = Wait::none;
   };
 
@@ -68,14 +75,16 @@ class AiCore : public sc_core::sc_module {
   // all there (a flag set later on the pipe waits for that).
   std::uint64_t transfer(const isa::Instruction& ins, std::uint64_t& unloaded,
                          std::uint64_t& landed);
-  // Holds pipe p until every transfer it issued has landed (before a set or at a barrier).
-  void wait_landed(isa::Pipe p);
+  // Holds pipe p until every transfer it issued has landed (`local_only`: every transfer into
+  // an on-chip buffer; writes to GM count as done once issued).
+  void wait_landed(isa::Pipe p, bool local_only);
   void apply(const isa::Instruction& ins, std::uint64_t index, isa::Pipe p);
   ResolvedTile resolve(const isa::TileView& v, const isa::Instruction& ins, std::uint64_t index);
   CountingFlag& flag(isa::Pipe src, isa::Pipe dst, std::uint8_t id);
   const CountingFlag& flag(isa::Pipe src, isa::Pipe dst, std::uint8_t id) const;
   void record_span(isa::Pipe p, const isa::Instruction& ins, std::uint64_t index,
-                   std::uint64_t start, std::uint64_t end, std::uint64_t bytes);
+                   std::uint64_t start, std::uint64_t end, std::uint64_t bytes,
+                   std::uint64_t landed);
   std::string where(std::uint64_t index) const;
   void wait_cycles(std::uint64_t n) { if (n) wait(ctx_.clock.cycles(n)); }
 

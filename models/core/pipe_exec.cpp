@@ -46,7 +46,7 @@ void AiCore::pipe_thread(Pipe p) {
 std::uint64_t AiCore::completed(Pipe p, std::uint64_t cycle) const {
   const PipeState& st = pipes_[int(p)];
   std::uint64_t pending = 0;
-  for (std::uint64_t landed : st.landing) pending += landed > cycle;
+  for (std::uint64_t landed : st.in_flight) pending += landed > cycle;
   return stats_.pipes[int(p)].instructions - pending;
 }
 
@@ -72,15 +72,24 @@ void AiCore::execute(Pipe p, const isa::Instruction& ins, std::uint64_t index) {
     wait_cycles(issued - start);
     PipeState& st = pipes_[int(p)];
     st.landed = std::max(st.landed, landed);
-    st.landing.push_back(landed);
+    if (ins.dst.buffer != Buffer::GM) st.landed_local = std::max(st.landed_local, landed);
+    if (landed > ctx_.clock.now()) {
+      const std::uint64_t now = ctx_.clock.now();  // forget what has landed, keep the rest
+      st.in_flight.erase(std::remove_if(st.in_flight.begin(), st.in_flight.end(),
+                                        [now](std::uint64_t c) { return c <= now; }),
+                         st.in_flight.end());
+      st.in_flight.push_back(landed);
+    }
     ps.bytes_read += ins.src0.bytes();
     ps.bytes_written += bytes;
   }
   const std::uint64_t took = ctx_.clock.now() - start;
   ps.busy_cycles += unloaded;
   ps.stall_cycles[int(StallCause::memory)] += took - std::min(took, unloaded);
-  if (ctx_.timeline.enabled)  // a transfer's span ends when its data lands
-    record_span(p, ins, index, start, std::max(ctx_.clock.now(), landed), bytes);
+  // A mover's span is the time it issues the transfer (spans on one track must not overlap);
+  // the data lands later, which its pipe's next set or barrier waits for.
+  if (ctx_.timeline.enabled)
+    record_span(p, ins, index, start, ctx_.clock.now(), bytes, std::max(landed, ctx_.clock.now()));
   if (ctx_.functional) apply(ins, index, p);
 }
 
@@ -159,8 +168,9 @@ void AiCore::apply(const isa::Instruction& ins, std::uint64_t index, Pipe p) {
 }
 
 void AiCore::record_span(Pipe p, const isa::Instruction& ins, std::uint64_t index,
-                         std::uint64_t start, std::uint64_t end, std::uint64_t bytes) {
-  ctx_.timeline.spans.push_back({id(), p, ins.op, index, start, end, bytes});
+                         std::uint64_t start, std::uint64_t end, std::uint64_t bytes,
+                         std::uint64_t landed) {
+  ctx_.timeline.spans.push_back({id(), p, ins.op, index, start, end, bytes, landed});
 }
 
 std::vector<std::string> AiCore::blocked() const {

@@ -6,7 +6,8 @@
 // remembers when its fetch lands, so a second requester of a line still in flight waits for
 // it (the merging an MSHR does) rather than hitting early.
 //
-// The set of a line is a hash of its line address, not the address modulo the set count.
+// The set of a line is a hash of its address (per 32 KiB chunk), not the address modulo the set
+// count.
 // Real L2s spread addresses over slices and banks with hash functions (the Ascend one is not
 // public, HARDWARE.md §8: an assumption); with a plain modulo, tensors laid out at a stride that
 // is a multiple of the set count alias in lockstep (e.g. 24 cores streaming requests whose KV
@@ -35,13 +36,19 @@ class L2Tags {
   void set_ready(std::uint64_t slot, std::uint64_t cycle) { ready_[slot] = cycle; }
   std::uint32_t line_bytes() const { return line_bytes_; }
   std::uint64_t dirty_lines() const;
-  // The set a line address maps to (a fixed 64-bit mixing hash, then modulo the set count).
+  // The set a line address maps to: each aligned chunk of kChunkLines lines (32 KiB of 512-B
+  // lines) starts at a set given by a fixed 64-bit mixing hash of the chunk number, and its
+  // lines take the sets that follow. Chunks land anywhere; lines of one chunk stay neighbours,
+  // which keeps a streaming transfer's tag walk in the host's cache (a hash per line made the
+  // tag walk a third of a GEMM's simulation time).
   std::uint64_t set_of(std::uint64_t line) const {
-    std::uint64_t z = line * 0x9e3779b97f4a7c15ULL;
+    std::uint64_t z = (line >> kChunkShift) * 0x9e3779b97f4a7c15ULL;
     z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
     z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-    return (z ^ (z >> 31)) % sets_;
+    return ((z ^ (z >> 31)) + (line & (kChunkLines - 1))) % sets_;
   }
+  static constexpr int kChunkShift = 6;
+  static constexpr std::uint64_t kChunkLines = std::uint64_t(1) << kChunkShift;
 
  private:
   std::uint32_t line_bytes_;

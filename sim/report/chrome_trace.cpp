@@ -96,6 +96,8 @@ Json make_chrome_trace(const RunSummary& run) {
     e = with(e, b.at(s->core, s->pipe, s->start_cycle));
     e["dur"] = b.ts(s->end_cycle - s->start_cycle);
     e["args"] = Json{{"index", s->index}, {"bytes", s->bytes}};
+    // A mover's span is its issue; when the data lands (later) is an argument of the span.
+    if (s->landed_cycle > s->end_cycle) e["args"]["landed_cycle"] = s->landed_cycle;
     events.push_back(std::move(e));
   }
 

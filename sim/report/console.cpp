@@ -116,9 +116,10 @@ void print_console_summary(const RunSummary& run, std::ostream& out) {
   const Json& sync = r["sync"];
   if (sync.is_object() && (sync.value("aic_cross_core_wait_cycles", 0.0) > 0 ||
                            sync.value("aiv_cross_core_wait_cycles", 0.0) > 0))
-    out << "  sync       cube waits for vector " << fmt(sync["aic_cross_core_wait_share"], "%.1f %%", 100)
-        << ", vector waits for cube " << fmt(sync["aiv_cross_core_wait_share"], "%.1f %%", 100)
-        << " of the run (cross-core waits, mean per core)\n";
+    out << "  sync       issue blocked on cross-core flags: AIC "
+        << fmt(sync["aic_cross_core_wait_share"], "%.1f %%", 100) << ", AIV "
+        << fmt(sync["aiv_cross_core_wait_share"], "%.1f %%", 100)
+        << " of the run (mean per core; its pipes may still be busy)\n";
   print_check(r["check"], out);
   const Json& ev = r["numeric_events"];
   const Json& total = ev["total"];

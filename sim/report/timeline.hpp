@@ -14,8 +14,9 @@ struct Span {
   isa::Pipe pipe;
   isa::Opcode op;
   std::uint64_t index;  // instruction index in the core's stream
-  std::uint64_t start_cycle, end_cycle;
+  std::uint64_t start_cycle, end_cycle;  // a mover: while it issues the transfer
   std::uint64_t bytes = 0;  // moved, for MTE / FIX spans
+  std::uint64_t landed_cycle = 0;  // a mover: when the data has arrived; else end_cycle
 };
 
 // A set -> wait hand-off: drawn as an arrow from the setter's span to the waiter's.

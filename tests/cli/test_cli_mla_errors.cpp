@@ -94,8 +94,10 @@ TEST_CASE("an mla q .npy of the wrong shape exits 2 naming the file and both sha
 }
 
 TEST_CASE("an mla npy path that does not exist exits 2 even timing-only", "[mla]") {
-  const auto r = run_cli("run " + kDir + "q_wrong_shape.yaml --timing-only "
-                         "--set kernel.q.path=no_such_file.npy --out /tmp/ascendsim_cli_mla_errors/nofile");
+  const auto r =
+      run_cli("run " + kDir +
+              "q_wrong_shape.yaml --timing-only "
+              "--set kernel.q.path=no_such_file.npy --out /tmp/ascendsim_cli_mla_errors/nofile");
   CHECK(r.exit_code == 2);
   CHECK_THAT(r.output, Catch::Contains("kernel.q.path: expected an existing .npy file"));
 }

@@ -27,7 +27,6 @@
 #include "sim/numeric/convert.hpp"
 #include "sim/trace/npy.hpp"
 
-
 namespace ascendsim::mla_test {
 
 using Json = kernels::Json;
@@ -58,7 +57,7 @@ struct Run {
 // Builds the kernel of `kernel_yaml` (a flow map), lets `edit` change its program, simulates it
 // functionally in this process (once per process) and checks the result.
 inline Run simulate_here(const std::string& kernel_yaml,
-                  const std::function<void(isa::Program&)>& edit = {}) {
+                         const std::function<void(isa::Program&)>& edit = {}) {
   const auto root = config::ConfigNode::from_string("kernel: {" + kernel_yaml + "}", "test");
   auto kernel = kernels::create_kernel(root.child("kernel"));
   root.finish();
@@ -110,7 +109,7 @@ inline std::string shell(const std::string& cmd, int& exit_code) {
 // The same simulation as simulate_here (with delay_rescales(delay) when delay > 0), in a child
 // process of this binary (kChildCase).
 inline Run simulate_in_child(const std::string& kernel_yaml, const std::string& name,
-                      std::uint32_t delay = 0) {
+                             std::uint32_t delay = 0) {
   const std::string stem = kTmp + name;
   fs::create_directories(fs::path(stem).parent_path());
   fs::remove(stem + ".json");
@@ -138,8 +137,8 @@ inline Run simulate_in_child(const std::string& kernel_yaml, const std::string& 
 
 // `tokens` KV rows of 576 columns, N(0, 1) plus `drift` * token in every column (a running max
 // that keeps moving), with V columns [0, zero_cols) exactly +0.0 in every token, as a bf16 .npy.
-inline std::string write_kv_npy(const std::string& name, std::uint64_t tokens, std::uint32_t zero_cols,
-                         double drift = 0.0) {
+inline std::string write_kv_npy(const std::string& name, std::uint64_t tokens,
+                                std::uint32_t zero_cols, double drift = 0.0) {
   const numeric::DType t = numeric::DType::bf16;
   std::vector<std::uint8_t> bytes(numeric::dtype_bytes(t, tokens * kernels::kMlaDk));
   std::mt19937_64 gen(11);
@@ -157,7 +156,7 @@ inline std::string write_kv_npy(const std::string& name, std::uint64_t tokens, s
 
 // Non-finite elements of `out` in columns [col0, col1) of its 512.
 inline std::uint64_t nonfinite(const Run& r, std::uint32_t col0 = 0,
-                        std::uint32_t col1 = kernels::kMlaDv) {
+                               std::uint32_t col1 = kernels::kMlaDv) {
   std::uint64_t n = 0;
   for (std::uint64_t i = 0; i < r.out.size() / numeric::dtype_bytes(r.out_dtype, 1); ++i) {
     const std::uint64_t col = i % kernels::kMlaDv;
@@ -178,6 +177,5 @@ inline void expect_passes(const Run& r) {
   CHECK(r.rmse_ratio() > 0);
   CHECK(r.rmse_ratio() < r.bound());
 }
-
 
 }  // namespace ascendsim::mla_test

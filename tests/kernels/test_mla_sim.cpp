@@ -155,4 +155,3 @@ TEST_CASE("V columns 0-15 exactly zero with the sanitiser give amla a passing ch
 }
 
 // ---- 4. paged KV ----------------------------------------------------------------------------
-

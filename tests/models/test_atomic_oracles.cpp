@@ -9,11 +9,11 @@
 #include "oracle_spans.hpp"
 
 using namespace ascendsim;
-using testing::span;
-using testing::with_timeline;
 using isa::Pipe;
 using kernels::ProgramBuilder;
 using numeric::DType;
+using testing::span;
+using testing::with_timeline;
 
 namespace {
 
@@ -74,11 +74,11 @@ TEST_CASE("an atomic add leaves its core's L2 read port free: a read beside it r
   CHECK(read.start_cycle == 303);
   // Atomic: ready 301 + 20 = 321; 1024 B on the port's write side at 32 B/cycle = 32 (die L2
   // read and write at 128 B/cycle: 8 each; MTE3 path 64: 16); 321 + 32 + 50 = 403.
-  CHECK(atomic.end_cycle == 403);
+  CHECK(atomic.landed_cycle == 403);
   // Read: ready 323; port read side free: 1024 / 32 = 32; the die L2 read is busy with the
   // atomic until 329, then 8 cycles to 337 < 355. 323 + 32 + 50 = 405 = 303 + 102, the read
   // alone. Had the atomic held the read port until 353, the read would end 353 + 32 + 50 = 435.
-  CHECK(read.end_cycle == 405);
+  CHECK(read.landed_cycle == 405);
   // MTE2's memory stall is the warm-up set's wait for y to land, 299 - 105 = 194; the read
   // adds none (issued in its unloaded 20 + 32 cycles; 30 more had it waited for the port).
   CHECK(memory_stall(r, Pipe::MTE2) == 299 - 105);
@@ -99,10 +99,10 @@ TEST_CASE("an atomic add to another die sends its bytes one way: the link back s
   REQUIRE(read.start_cycle == atomic.start_cycle + 2);  // released by the atomic's set_flag
   // Atomic: 1024 B over the link die0 -> die1 at 16 B/cycle = 64 cycles, plus setup 20, L2 hit
   // 50 and link latency 40: 174 cycles.
-  CHECK(atomic.end_cycle - atomic.start_cycle == 20 + 64 + 50 + 40);
+  CHECK(atomic.landed_cycle - atomic.start_cycle == 20 + 64 + 50 + 40);
   // Read: 1024 B over the other direction, die1 -> die0, free: the same 174 cycles, as if
   // alone. Had the atomic held it too, the read would wait for it: 62 cycles more.
-  CHECK(read.end_cycle - read.start_cycle == 20 + 64 + 50 + 40);
+  CHECK(read.landed_cycle - read.start_cycle == 20 + 64 + 50 + 40);
   // The warm-ups: x is issued by 53 (the port's 32 B/cycle) and y from 53 to 105; the link
   // die1 -> die0 at 16 B/cycle carries x 21..85 and y 85..149, y lands at 149 + 100 + 50 + 40
   // = 339, which the set on MTE2 waits for: MTE2's only memory stall (the read's issue takes
@@ -135,7 +135,7 @@ TEST_CASE("an atomic add still reads the line in the die's L2: a slow L2 read si
   CHECK(span(r, Pipe::MTE3, 3).start_cycle == 237);
   // Atomic: ready 257; die L2 read 1024 / 16 = 64 (port write side 32, die L2 write 8,
   // MTE3 path 16): 257 + 64 + 50 = 371. Without the L2 read it would end 257 + 32 + 50 = 339.
-  CHECK(span(r, Pipe::MTE3, 3).end_cycle == 371);
+  CHECK(span(r, Pipe::MTE3, 3).landed_cycle == 371);
   // The die L2 is beyond the port: MTE3 is busy only for the issue side, 20 + 1024/32.
   CHECK(aiv_pipe(r, Pipe::MTE3).busy_cycles == 20 + 32);
 }

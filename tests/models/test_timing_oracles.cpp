@@ -45,7 +45,7 @@ TEST_CASE("a DMA of B bytes takes setup plus latency plus ceil(B / rate)") {
   // 16 B/cycle on the fetched 1024 B: 64 cycles (its L2 rate 32 -> ceil(1000/32) = 32, mover
   // 64 -> 16, die L2 128 -> 8, die HBM 64 -> 16). Setup 20; latency = L2 hit 50 + HBM 100 for
   // the miss. Issued at cycle 1, it lands at 1 + 20 + 64 + 150 = 235.
-  CHECK(span(r, Pipe::MTE2, 0).end_cycle == 235);
+  CHECK(span(r, Pipe::MTE2, 0).landed_cycle == 235);
   // MTE2 is busy only while it issues: setup 20 + ceil(1000 / min(mover 64, port L2 32)) = 52;
   // the fetch and the latencies are the far side's.
   CHECK(r.stats.cores[0].pipes[int(Pipe::MTE2)].busy_cycles == 20 + 32);
@@ -64,12 +64,12 @@ TEST_CASE("an L2 hit skips the HBM latency that a miss pays") {
   isa::Program p = b.take();
   const auto r = models::simulate(p, hw, with_timeline());
   // Miss: 1024 B at the core's 16 B/cycle HBM rate = 64 cycles; 1 + 20 + 64 + (50 + 100) = 235.
-  CHECK(span(r, Pipe::MTE2, 0).end_cycle == 235);
+  CHECK(span(r, Pipe::MTE2, 0).landed_cycle == 235);
   // The barrier (issued at 2) holds the scalar unit until that landing at 235; the second load
   // is issued 1 cycle later. A hit: only the 32 B/cycle L2 rate applies, and no HBM latency:
   // 236 + 20 + 32 + 50 = 338, 102 cycles against the miss's 234.
   CHECK(span(r, Pipe::MTE2, 2).start_cycle == 236);
-  CHECK(span(r, Pipe::MTE2, 2).end_cycle == 338);
+  CHECK(span(r, Pipe::MTE2, 2).landed_cycle == 338);
   CHECK(r.stats.dies[0].l2_read_misses == 2);
   CHECK(r.stats.dies[0].l2_read_hits == 2);
   CHECK(r.stats.dies[0].hbm_read_bytes == 1024);  // the hit fetched nothing
@@ -97,12 +97,12 @@ TEST_CASE(
   // mover's 64 B/cycle by 37), which frees MTE2. Its fetch at the port's 16 B/cycle HBM rate
   // runs 21..85 and it lands at 85 + 100 + 50 = 235.
   CHECK(span(r, Pipe::MTE2, 0).start_cycle == 1);
-  CHECK(span(r, Pipe::MTE2, 0).end_cycle == 235);
+  CHECK(span(r, Pipe::MTE2, 0).landed_cycle == 235);
   // y starts at 53, while x is still in flight: ready at 73, issued by 73 + 32 = 105; its fetch
   // waits for the port's HBM side (x's until 85): 85..149, landing 149 + 150 = 299.
   CHECK(span(r, Pipe::MTE2, 1).start_cycle == 53);
-  CHECK(span(r, Pipe::MTE2, 1).start_cycle < span(r, Pipe::MTE2, 0).end_cycle);
-  CHECK(span(r, Pipe::MTE2, 1).end_cycle == 299);
+  CHECK(span(r, Pipe::MTE2, 1).start_cycle < span(r, Pipe::MTE2, 0).landed_cycle);
+  CHECK(span(r, Pipe::MTE2, 1).landed_cycle == 299);
   // The set on MTE2 waits until y lands (299, not 105), is seen 2 cycles later, and MTE1's
   // load runs 4 + ceil(1024/512) = 6 cycles from 301.
   CHECK(span(r, Pipe::MTE1, 4).start_cycle == 301);
@@ -130,7 +130,7 @@ TEST_CASE("a flag hands a tile from MTE2 to MTE1 after the flag latency") {
   // 512 B, one missed line: HBM rate 512/16 = 32; lands at 1 + 20 + 32 + 150 = 203. MTE2 has
   // issued it by 1 + 20 + 512/32 = 37, but the set on MTE2 waits for the landing at 203 and is
   // visible 2 cycles later; MTE1's load starts at 205 and takes 4 + ceil(512/512) = 5 cycles.
-  CHECK(span(r, Pipe::MTE2, 0).end_cycle == 203);
+  CHECK(span(r, Pipe::MTE2, 0).landed_cycle == 203);
   CHECK(span(r, Pipe::MTE1, 3).start_cycle == 205);
   CHECK(span(r, Pipe::MTE1, 3).end_cycle == 210);
   CHECK(r.stats.cores[0].pipes[int(Pipe::MTE1)].stall_cycles[int(report::StallCause::flag_mte2)] ==
@@ -234,7 +234,7 @@ TEST_CASE("a core that asks for a line still in flight waits for its fetch to la
   // rate from 21, landing at 53 + 100 = 153, done at 153 + 50 = 203. The second finds the line
   // allocated but in flight: it waits for 153 too and ends at 203, not at 21 + 16 + 50 = 87.
   REQUIRE(r.timeline.spans.size() == 2);
-  for (const auto& s : r.timeline.spans) CHECK(s.end_cycle == 203);
+  for (const auto& s : r.timeline.spans) CHECK(s.landed_cycle == 203);
   CHECK(r.stats.dies[0].l2_read_misses == 1);
   CHECK(r.stats.dies[0].l2_read_hits == 1);
   CHECK(r.stats.dies[0].hbm_read_bytes == 512);
