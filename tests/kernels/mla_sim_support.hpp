@@ -136,9 +136,11 @@ inline Run simulate_in_child(const std::string& kernel_yaml, const std::string& 
 }
 
 // `tokens` KV rows of 576 columns, N(0, 1) plus `drift` * token in every column (a running max
-// that keeps moving), with V columns [0, zero_cols) exactly +0.0 in every token, as a bf16 .npy.
+// that keeps moving), with V columns [0, zero_cols) exactly +0.0 in the first `zero_tokens`
+// tokens (all of them by default), as a bf16 .npy.
 inline std::string write_kv_npy(const std::string& name, std::uint64_t tokens,
-                                std::uint32_t zero_cols, double drift = 0.0) {
+                                std::uint32_t zero_cols, double drift = 0.0,
+                                std::uint64_t zero_tokens = UINT64_MAX) {
   const numeric::DType t = numeric::DType::bf16;
   std::vector<std::uint8_t> bytes(numeric::dtype_bytes(t, tokens * kernels::kMlaDk));
   std::mt19937_64 gen(11);
@@ -146,7 +148,7 @@ inline std::string write_kv_npy(const std::string& name, std::uint64_t tokens,
   for (std::uint64_t i = 0; i < tokens * kernels::kMlaDk; ++i) {
     const std::uint64_t token = i / kernels::kMlaDk, col = i % kernels::kMlaDk;
     const double x = normal(gen) + drift * double(token);
-    numeric::store_element(t, bytes.data(), i, col < zero_cols ? 0.0 : x);
+    numeric::store_element(t, bytes.data(), i, col < zero_cols && token < zero_tokens ? 0.0 : x);
   }
   const std::string path = kTmp + name + ".npy";
   fs::create_directories(kTmp);

@@ -154,4 +154,20 @@ TEST_CASE("V columns 0-15 exactly zero with the sanitiser give amla a passing ch
   CHECK(nonfinite(r) == 0);
 }
 
+// The sanitiser's limit (docs/amla.md): V columns 0-15 zero in the first 512 tokens only. After
+// C2(0) O's columns 0-15 are exactly +0.0, R(1) turns them into garbage, C2(1) adds the second
+// block's real contributions onto the garbage, and V2 zeroes what is beyond 1e10: a wrong 0 where
+// the reference is not 0. fa_preload multiplies O (0 x alpha = 0) and gets it right.
+TEST_CASE("V columns zero only in the first block give amla wrong zeros and fa_preload the truth",
+          "[mla][amla]") {
+  const std::string kv = write_kv_npy("zero_first_block", 1024, 16, 0.0, 512);
+  const std::string shape = kShape + "s_kv: 1024, kv: {kind: npy, path: " + kv + "}";
+  const Run amla = simulate_in_child("name: amla, " + shape, "zero_first_block_amla");
+  const Run fa = simulate_in_child("name: fa_preload, " + shape, "zero_first_block_fa");
+  INFO("amla " << amla.check.extra.dump() << "\nfa_preload " << fa.check.extra.dump());
+  CHECK_FALSE(amla.check.passed);
+  CHECK(amla.check.extra["failures"].get<std::uint64_t>() > 0);
+  CHECK(fa.check.passed);
+}
+
 // ---- 4. paged KV ----------------------------------------------------------------------------
