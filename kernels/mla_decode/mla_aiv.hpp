@@ -57,7 +57,6 @@ class MlaAiv {
   // Views of a statistic for rows [16 i, 16 i + 16) of this half.
   static Tile col(const Tile& stat, std::uint32_t i);
   static Tile row(const Tile& stat, std::uint32_t i);
-  Tile all(const Tile& stat) const;  // 1 x rows
   // First row of this AIV's half of `t`'s row group in the die tensors / in its ws slot.
   std::uint64_t group_row(const MlaTaskRef& t) const;
   std::uint64_t ws_row(const MlaTaskRef& t) const;

@@ -43,7 +43,6 @@ Tile MlaAiv::col(const Tile& stat, std::uint32_t i) {
 Tile MlaAiv::row(const Tile& stat, std::uint32_t i) {
   return stat.sub(0, i * kSubRows, 1, kSubRows);
 }
-Tile MlaAiv::all(const Tile& stat) const { return stat.sub(0, 0, 1, rows); }
 
 Tile MlaAiv::shaped(const Tile& raw, DType t, std::uint32_t r, std::uint32_t cols) {
   return raw.dense(t, r, cols);

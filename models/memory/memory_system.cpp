@@ -121,7 +121,6 @@ TransferTiming MemorySystem::access(std::size_t port, std::uint32_t core_die,
   t.issue_unloaded_cycles = setup_cycles + ticks_to_cycles_ceil(issue_unloaded);
   if (hbm_log_ && fetch_bytes + writeback_bytes > 0)
     hbm_log_->push_back({home, now_cycle, t.end_cycle, fetch_bytes + writeback_bytes});
-  t.unloaded_cycles = setup_cycles + ticks_to_cycles_ceil(unloaded) + hbm_latency + latency;
   return t;
 }
 

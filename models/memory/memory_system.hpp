@@ -49,7 +49,6 @@ struct GmRange {
 // the latencies overlap its next transfer, and the data is there at `end_cycle`.
 struct TransferTiming {
   std::uint64_t end_cycle = 0;              // when the data has fully arrived
-  std::uint64_t unloaded_cycles = 0;        // what it would take with every resource idle
   std::uint64_t issue_end_cycle = 0;        // when the mover may start its next transfer
   std::uint64_t issue_unloaded_cycles = 0;  // setup + the issue side alone, resources idle
 };
