@@ -179,18 +179,29 @@ void finalize(MlaAiv& a, const MlaTaskRef& t, const Tile& lden, bool sanitize) {
 
 }  // namespace
 
+namespace {
+
+// What the variants do differently on the AIV (kernels/amla, kernels/flash_attention).
+struct VectorVariant {
+  void (*init)(MlaAiv&);
+  void (*release)(MlaAiv&);
+  void (*write_p)(MlaAiv&, const MlaTaskRef&, std::uint32_t, std::uint32_t, const Tile&);
+  void (*rescale)(MlaAiv&, const MlaTaskRef&);
+};
+constexpr VectorVariant kAmla{amla_init, amla_release, amla_write_p, amla_n_update};
+constexpr VectorVariant kFlashAttention{fa_init, fa_release, fa_write_p, fa_rescale};
+
+}  // namespace
+
 void emit_aiv(CoreBuilder& core, const MlaPlan& plan, const MlaDieTensors& gm,
               const std::vector<MlaTaskRef>& tasks, std::uint32_t half) {
   if (tasks.empty()) return;
   MlaAiv a(core, plan, gm, half);
-  const MlaVariant variant = plan.params.variant;
-  const bool amla = variant == MlaVariant::amla;
+  const bool amla = plan.params.variant == MlaVariant::amla;
+  const VectorVariant& variant = amla ? kAmla : kFlashAttention;
   for (std::uint8_t b = 0; b < 2; ++b) core.set_flag(Pipe::V, Pipe::MTE2, b);
   for (std::uint8_t b = 0; b < 2; ++b) core.set_flag(Pipe::MTE3, Pipe::V, b);
-  if (amla)
-    amla_init(a);
-  else
-    fa_init(a);
+  variant.init(a);
 
   // The final denominators alternate between two slots, one per row group in turn.
   std::vector<std::uint32_t> slot(tasks.size());
@@ -201,27 +212,16 @@ void emit_aiv(CoreBuilder& core, const MlaPlan& plan, const MlaDieTensors& gm,
   }
   auto v1 = [&](std::size_t k) {
     const MlaTaskRef& t = tasks[k];
-    const Tile& lden = a.st.lden[slot[k]];
     core.cross_core_wait(mla_sync::c1v1);
-    for (std::uint32_t i = 0; i < a.subtiles(); ++i) {
-      const std::uint32_t b = a.softmax(t, i);
-      if (amla)
-        amla_write_p(a, t, i, b, lden);
-      else
-        fa_write_p(a, t, i, b, lden);
-    }
+    for (std::uint32_t i = 0; i < a.subtiles(); ++i)
+      variant.write_p(a, t, i, a.softmax(t, i), a.st.lden[slot[k]]);
     core.cross_core_set(isa::SyncMode::aic_aiv, mla_sync::v1c2, Pipe::MTE3);
-    if (!t.task->first) {
-      if (amla)
-        amla_n_update(a, t);
-      else
-        fa_rescale(a, t);
-    }
+    if (!t.task->first) variant.rescale(a, t);
   };
   auto v2 = [&](std::size_t k) {
     finalize(a, tasks[k], a.st.lden[slot[k]], amla && plan.params.sanitize);
   };
-  const bool preload = mla_preload(variant), prefetch = plan.params.kv_prefetch;
+  const bool preload = mla_preload(plan.params.variant), prefetch = plan.params.kv_prefetch;
   for (std::size_t k = 0; prefetch && k < std::min<std::size_t>(2, tasks.size()); ++k)
     a.prefetch(tasks[k]);
   for (std::size_t k = 0; k < tasks.size(); ++k) {
@@ -234,10 +234,7 @@ void emit_aiv(CoreBuilder& core, const MlaPlan& plan, const MlaDieTensors& gm,
 
   for (std::uint8_t b = 0; b < 2; ++b) core.wait_flag(Pipe::V, Pipe::MTE2, b);
   for (std::uint8_t b = 0; b < 2; ++b) core.wait_flag(Pipe::MTE3, Pipe::V, b);
-  if (amla)
-    amla_release(a);
-  else
-    fa_release(a);
+  variant.release(a);
 }
 
 }  // namespace ascendsim::kernels
