@@ -17,10 +17,6 @@ namespace {
 
 constexpr std::uint8_t kKvEvent0 = 4;  // K/V slots use MTE2<->MTE1 ids 4, 5, 6
 
-Tile view(const Tile& slot, DType t, std::uint32_t rows, std::uint32_t cols) {
-  return slot.dense(t, rows, cols);
-}
-
 class AicEmitter {
  public:
   AicEmitter(CoreBuilder& c, const MlaPlan& plan, const MlaDieTensors& gm)
@@ -70,9 +66,9 @@ class AicEmitter {
   void step(const Tile& a_src, const Tile& b_src, bool transpose_b, const Tile& acc,
             bool accumulate) {
     const std::uint8_t b = static_cast<std::uint8_t>(l0_cursor_++ % 2);
-    const Tile a = view(buf_.l0a[b], dt_, a_src.rows, a_src.cols);
-    const Tile bt = transpose_b ? view(buf_.l0b[b], dt_, b_src.cols, b_src.rows)
-                                : view(buf_.l0b[b], dt_, b_src.rows, b_src.cols);
+    const Tile a = buf_.l0a[b].dense(dt_, a_src.rows, a_src.cols);
+    const Tile bt = transpose_b ? buf_.l0b[b].dense(dt_, b_src.cols, b_src.rows)
+                                : buf_.l0b[b].dense(dt_, b_src.rows, b_src.cols);
     c_.wait_flag(Pipe::M, Pipe::MTE1, b);
     c_.load_l0a(a, a_src);
     c_.load_l0b(bt, b_src, transpose_b);
@@ -85,7 +81,7 @@ class AicEmitter {
   Tile acquire_l0c(std::uint32_t rows, std::uint32_t cols) {
     cur_l0c_ = static_cast<std::uint8_t>(l0c_cursor_++ % 2);
     c_.wait_flag(Pipe::FIX, Pipe::M, cur_l0c_);
-    return view(buf_.l0c[cur_l0c_], DType::fp32, rows, cols);
+    return buf_.l0c[cur_l0c_].dense(DType::fp32, rows, cols);
   }
   void drain_l0c(const Tile& dst, const Tile& acc) {
     c_.set_flag(Pipe::M, Pipe::FIX, cur_l0c_);
@@ -101,7 +97,7 @@ class AicEmitter {
     std::array<Tile, 4> q;
     auto load_q = [&](std::uint8_t slot) {
       const std::uint32_t h = slot / 2, s = slot % 2;
-      q[slot] = view(buf_.qp[slot], dt_, half, kC1L1K);
+      q[slot] = buf_.qp[slot].dense(dt_, half, kC1L1K);
       load_slot(slot, {{q[slot], gm_.q.tile(t.group->row0 + h * half, s * kC1L1K, half, kC1L1K)}});
     };
     const std::uint32_t n_steps = (tokens + kC1N - 1) / kC1N;
@@ -113,7 +109,7 @@ class AicEmitter {
         if (n == 0) load_q(static_cast<std::uint8_t>(s));
         const std::uint8_t slot = next_kv_slot();
         ev[s] = kKvEvent0 + slot;
-        k[s] = view(buf_.kv[slot], dt_, cols, kC1L1K);
+        k[s] = buf_.kv[slot].dense(dt_, cols, kC1L1K);
         load_slot(ev[s], {{k[s], kv_tile(t, n * kC1N, cols, s * kC1L1K, kC1L1K)}});
       }
       if (n == 0) load_q(2), load_q(3);
@@ -147,7 +143,7 @@ class AicEmitter {
     auto load_p = [&](std::uint32_t h, std::uint32_t kt) {
       const std::uint8_t slot = static_cast<std::uint8_t>(h * 2 + kt);
       const std::uint32_t len = std::min(kC2L1K, tokens - kt * kC2L1K);
-      p[slot] = view(buf_.qp[slot], dt_, half, len);
+      p[slot] = buf_.qp[slot].dense(dt_, half, len);
       load_slot(slot, {{p[slot], gm_.ws_p.tile(t.ws_row0 + h * half, kt * kC2L1K, half, len)}});
     };
     bool waited = t.task->first;
@@ -159,7 +155,7 @@ class AicEmitter {
         const std::uint32_t len = std::min(kC2L1K, tokens - kt * kC2L1K);
         const std::uint8_t slot = next_kv_slot();
         ev[kt] = kKvEvent0 + slot;
-        v[kt] = view(buf_.kv[slot], dt_, len, kC2N);
+        v[kt] = buf_.kv[slot].dense(dt_, len, kC2N);
         std::vector<std::pair<Tile, Tile>> parts;  // one copy per 128-token page
         for (std::uint32_t r = 0; r < len; r += kMlaPageTokens) {
           const std::uint32_t rows = std::min(kMlaPageTokens, len - r);
