@@ -12,10 +12,25 @@ namespace ascendsim::isa {
 // How a tensor's initial contents are produced. Kernels fill `data` themselves; traces name a
 // generator so they stay small text files.
 struct TensorInit {
-  enum class Kind : std::uint8_t { zeros, uninitialized, data, uniform, normal, npy } kind = Kind::zeros;
+  // New kinds go at the end, so the values of the older ones never change.
+  enum class Kind : std::uint8_t {
+    zeros,
+    uninitialized,
+    data,
+    uniform,
+    normal,
+    npy,
+    laplace,
+    student_t,
+    cauchy,
+    outliers
+  } kind = Kind::zeros;
   std::uint64_t seed = 0;
-  double a = 0.0, b = 1.0;  // uniform: [a, b); normal: mean a, stddev b
-  std::string path;         // npy: file path as written in the trace (relative to it)
+  // Generator parameters, in the order traces/FORMAT.md writes them. uniform: [a, b); normal:
+  // mean a, stddev b; laplace and cauchy: location a, scale b; student_t: dof a (integer);
+  // outliers: std a, rate b, scale factor c.
+  double a = 0.0, b = 1.0, c = 0.0;
+  std::string path;  // npy: file path as written in the trace (relative to it)
 };
 
 struct TensorDecl {

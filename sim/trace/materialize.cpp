@@ -3,61 +3,121 @@
 #include "sim/trace/materialize.hpp"
 
 #include <cmath>
-
-#include "sim/isa/host_memory.hpp"
-
-#include <cmath>
 #include <random>
 
 #include "sim/config/config_node.hpp"
+#include "sim/isa/host_memory.hpp"
 #include "sim/numeric/convert.hpp"
+#include "sim/trace/trace_syntax.hpp"
 
 namespace ascendsim::trace {
 namespace {
 
+using Kind = isa::TensorInit::Kind;
+
+constexpr double kPi = 3.141592653589793;     // pi rounded to double
 constexpr double kTwoPi = 6.283185307179586;  // 2 pi rounded to double
 constexpr double kTwoPowMinus53 = 1.0 / 9007199254740992.0;
+constexpr double kTwoPowMinus52 = 1.0 / 4503599627370496.0;
 
+// u(): [0, 1) on 53 bits.
 double unit(std::mt19937_64& gen) { return double(gen() >> 11) * kTwoPowMinus53; }
+
+// o(): (0, 1) on the 2^52 midpoints (k + 1/2) 2^-52, exact in a double.
+double open_unit(std::mt19937_64& gen) { return (double(gen() >> 12) + 0.5) * kTwoPowMinus52; }
+
+// z(): a standard normal by Box-Muller, two draws.
+double box_muller(std::mt19937_64& gen) {
+  const double u1 = 1.0 - unit(gen);  // (0, 1]: the log stays finite
+  const double u2 = unit(gen);
+  return std::sqrt(-2.0 * std::log(u1)) * std::cos(kTwoPi * u2);
+}
+
+double draw(const isa::TensorInit& init, std::mt19937_64& gen) {
+  switch (init.kind) {
+    case Kind::uniform:
+      return init.a + (init.b - init.a) * unit(gen);
+    case Kind::normal: {  // not via box_muller(): std * r * c rounds as it always has
+      const double u1 = 1.0 - unit(gen);
+      const double u2 = unit(gen);
+      return init.a + init.b * std::sqrt(-2.0 * std::log(u1)) * std::cos(kTwoPi * u2);
+    }
+    case Kind::laplace: {
+      const double p = open_unit(gen);
+      return p < 0.5 ? init.a + init.b * std::log(2.0 * p)
+                     : init.a - init.b * std::log(2.0 * (1.0 - p));
+    }
+    case Kind::cauchy:
+      return init.a + init.b * std::tan(kPi * (open_unit(gen) - 0.5));
+    case Kind::student_t: {
+      const double z0 = box_muller(gen);
+      const int dof = static_cast<int>(init.a);
+      double chi2 = 0.0;
+      for (int k = 0; k < dof; ++k) {
+        const double z = box_muller(gen);
+        chi2 += z * z;
+      }
+      return z0 / std::sqrt(chi2 / init.a);
+    }
+    case Kind::outliers: {
+      const double z = box_muller(gen);
+      return init.a * z * (unit(gen) < init.b ? init.c : 1.0);
+    }
+    default:
+      return 0.0;  // not a generator; generate_tensor_bytes never asks
+  }
+}
 
 }  // namespace
 
+std::string generator_param_error(const isa::TensorInit& init) {
+  const syntax::GeneratorSyntax* g = syntax::find_generator(init.kind);
+  if (!g) return "";
+  const double values[3] = {init.a, init.b, init.c};
+  const std::string name = g->name;
+  for (std::size_t k = 0; k < g->keys.size() && g->keys[k]; ++k)
+    if (!std::isfinite(values[k]))
+      return name + " " + g->keys[k] + " must be a finite number, got " +
+             syntax::format_double(values[k]);
+  const auto positive = [&](const char* key, double v) {
+    return v > 0 ? std::string()
+                 : name + " " + key + " must be > 0, got " + syntax::format_double(v);
+  };
+  switch (init.kind) {
+    case Kind::laplace:
+    case Kind::cauchy:
+      return positive("scale", init.b);
+    case Kind::student_t:
+      if (init.a < 1 || init.a > kMaxStudentDof || init.a != std::floor(init.a))
+        return "student_t dof must be an integer in [1, " + syntax::format_double(kMaxStudentDof) +
+               "], got " + syntax::format_double(init.a);
+      return "";
+    case Kind::outliers:
+      if (init.b < 0 || init.b > 1)
+        return "outliers rate must be in [0, 1], got " + syntax::format_double(init.b);
+      if (const std::string e = positive("std", init.a); !e.empty()) return e;
+      return positive("scale", init.c);
+    default:
+      return "";
+  }
+}
+
 std::vector<std::uint8_t> generate_tensor_bytes(const isa::TensorDecl& t) {
-  using Kind = isa::TensorInit::Kind;
   const std::uint64_t n = t.elements();
   std::vector<std::uint8_t> out(numeric::dtype_bytes(t.dtype, n), 0);
   const isa::TensorInit& init = t.init;
-  switch (init.kind) {
-    case Kind::zeros:
-    case Kind::uninitialized:
-      return out;
-    case Kind::data:
-    case Kind::npy:
-      throw config::ConfigError("tensor '" + t.name + "': its bytes were not loaded");
-    case Kind::uniform:
-    case Kind::normal:
-      if (!std::isfinite(init.a) || !std::isfinite(init.b))
-        throw config::ConfigError("tensor '" + t.name +
-                                  "': generator parameters must be finite numbers");
-      break;
-  }
+  if (init.kind == Kind::zeros || init.kind == Kind::uninitialized) return out;
+  if (init.kind == Kind::data || init.kind == Kind::npy)
+    throw config::ConfigError("tensor '" + t.name + "': its bytes were not loaded");
+  if (const std::string error = generator_param_error(init); !error.empty())
+    throw config::ConfigError("tensor '" + t.name + "': " + error);
   std::mt19937_64 gen(init.seed);
-  for (std::uint64_t i = 0; i < n; ++i) {
-    double x;
-    if (init.kind == Kind::uniform) {
-      x = init.a + (init.b - init.a) * unit(gen);
-    } else {
-      const double u1 = 1.0 - unit(gen);  // (0, 1]: the log stays finite
-      const double u2 = unit(gen);
-      x = init.a + init.b * std::sqrt(-2.0 * std::log(u1)) * std::cos(kTwoPi * u2);
-    }
-    numeric::store_element(t.dtype, out.data(), i, x);
-  }
+  for (std::uint64_t i = 0; i < n; ++i)
+    numeric::store_element(t.dtype, out.data(), i, draw(init, gen));
   return out;
 }
 
 void materialize_tensors(isa::Program& program) {
-  using Kind = isa::TensorInit::Kind;
   std::uint64_t total = 0;
   for (const isa::TensorDecl& t : program.tensors) total += t.bytes();
   isa::check_fits_host(total, "the program's tensors");

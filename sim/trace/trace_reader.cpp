@@ -9,6 +9,7 @@
 #include <sstream>
 
 #include "sim/config/config_node.hpp"
+#include "sim/trace/materialize.hpp"
 #include "sim/trace/npy.hpp"
 #include "sim/trace/trace_syntax.hpp"
 
@@ -160,7 +161,9 @@ class Reader {
     }
     const auto open = v.find('(');
     if (open == std::string::npos || v.back() != ')')
-      fail("unknown init '" + v + "' (zeros, uninitialized, uniform(...), normal(...), npy(FILE))");
+      fail("unknown init '" + v +
+           "' (zeros, uninitialized, uniform(...), normal(...), laplace(...), student_t(...), "
+           "cauchy(...), outliers(...), npy(FILE))");
     const std::string kind = v.substr(0, open), args = v.substr(open + 1, v.size() - open - 2);
     if (kind == "npy") {
       if (!syntax::is_plain_token(args)) fail("bad npy file name '" + args + "'");
@@ -168,24 +171,31 @@ class Reader {
       init.path = args;
       return init;
     }
-    if (kind != "uniform" && kind != "normal") fail("unknown init '" + kind + "'");
-    init.kind = kind == "uniform" ? Kind::uniform : Kind::normal;
-    const std::string a_key = kind == "uniform" ? "lo" : "mean";
-    const std::string b_key = kind == "uniform" ? "hi" : "std";
+    const syntax::GeneratorSyntax* g = syntax::find_generator(kind);
+    if (!g) fail("unknown init '" + kind + "'");
+    init.kind = g->kind;
+    double* const fields[3] = {&init.a, &init.b, &init.c};
+    std::string key_list = "seed";
+    for (std::size_t k = 0; k < g->keys.size(); ++k) {
+      *fields[k] = g->defaults[k];
+      if (g->keys[k]) key_list += std::string(", ") + g->keys[k];
+    }
     std::istringstream in(args);
     std::set<std::string> seen;
     for (std::string arg; std::getline(in, arg, ',');) {
       const auto [key, value] = split_key(arg);
       if (!seen.insert(key).second) fail(key + " given twice in '" + v + "'");
-      if (key == "seed")
+      if (key == "seed") {
         init.seed = number(key, value, UINT64_MAX);
-      else if (key == a_key)
-        init.a = real(key, value);
-      else if (key == b_key)
-        init.b = real(key, value);
-      else
-        fail("unknown " + kind + " argument '" + key + "' (seed, " + a_key + ", " + b_key + ")");
+        continue;
+      }
+      std::size_t k = 0;
+      while (k < g->keys.size() && g->keys[k] && key != g->keys[k]) ++k;
+      if (k == g->keys.size() || !g->keys[k])
+        fail("unknown " + kind + " argument '" + key + "' (" + key_list + ")");
+      *fields[k] = real(key, value);
     }
+    if (const std::string error = generator_param_error(init); !error.empty()) fail(error);
     return init;
   }
 

@@ -140,6 +140,18 @@ std::optional<std::vector<std::uint64_t>> parse_shape(std::string_view s) {
   }
 }
 
+const GeneratorSyntax* find_generator(isa::TensorInit::Kind kind) {
+  for (const GeneratorSyntax& g : kGenerators)
+    if (g.kind == kind) return &g;
+  return nullptr;
+}
+
+const GeneratorSyntax* find_generator(std::string_view name) {
+  for (const GeneratorSyntax& g : kGenerators)
+    if (name == g.name) return &g;
+  return nullptr;
+}
+
 bool is_plain_token(std::string_view s) {
   if (s.empty()) return false;
   for (char c : s)

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "sim/isa/instruction.hpp"
+#include "sim/isa/program.hpp"
 
 namespace ascendsim::trace::syntax {
 
@@ -42,6 +43,26 @@ std::optional<isa::TileView> parse_view(std::string_view s, std::string& error);
 // Tensor shapes: 64x128, 1024, 2x64x128.
 std::string format_shape(const std::vector<std::uint64_t>& shape);
 std::optional<std::vector<std::uint64_t>> parse_shape(std::string_view s);
+
+// The generator inits NAME(seed=S,KEY=V,...): name, kind, and the keys of TensorInit's a, b, c
+// in that order (nullptr past the last) with the values a trace that omits them gets.
+struct GeneratorSyntax {
+  const char* name;
+  isa::TensorInit::Kind kind;
+  std::array<const char*, 3> keys;
+  std::array<double, 3> defaults;
+};
+inline constexpr std::array<GeneratorSyntax, 6> kGenerators{{
+    {"uniform", isa::TensorInit::Kind::uniform, {"lo", "hi", nullptr}, {0.0, 1.0, 0.0}},
+    {"normal", isa::TensorInit::Kind::normal, {"mean", "std", nullptr}, {0.0, 1.0, 0.0}},
+    {"laplace", isa::TensorInit::Kind::laplace, {"loc", "scale", nullptr}, {0.0, 1.0, 0.0}},
+    {"student_t", isa::TensorInit::Kind::student_t, {"dof", nullptr, nullptr}, {5.0, 1.0, 0.0}},
+    {"cauchy", isa::TensorInit::Kind::cauchy, {"loc", "scale", nullptr}, {0.0, 1.0, 0.0}},
+    {"outliers", isa::TensorInit::Kind::outliers, {"std", "rate", "scale"}, {1.0, 0.001, 10.0}},
+}};
+// The entry for a generator kind or name; nullptr for zeros, uninitialized, data, npy.
+const GeneratorSyntax* find_generator(isa::TensorInit::Kind kind);
+const GeneratorSyntax* find_generator(std::string_view name);
 
 // Names the format accepts for tensors and npy paths: no whitespace, '#', '(', ')', ',' or '='.
 bool is_plain_token(std::string_view s);

@@ -53,11 +53,18 @@ std::string init_text(const isa::TensorDecl& t) {
     case Kind::npy:
       return "npy(" + i.path + ")";
     case Kind::uniform:
-      return "uniform(seed=" + std::to_string(i.seed) + ",lo=" + syntax::format_double(i.a) +
-             ",hi=" + syntax::format_double(i.b) + ")";
     case Kind::normal:
-      return "normal(seed=" + std::to_string(i.seed) + ",mean=" + syntax::format_double(i.a) +
-             ",std=" + syntax::format_double(i.b) + ")";
+    case Kind::laplace:
+    case Kind::student_t:
+    case Kind::cauchy:
+    case Kind::outliers: {
+      const syntax::GeneratorSyntax& g = *syntax::find_generator(i.kind);
+      const double values[3] = {i.a, i.b, i.c};
+      std::string text = std::string(g.name) + "(seed=" + std::to_string(i.seed);
+      for (std::size_t k = 0; k < g.keys.size() && g.keys[k]; ++k)
+        text += std::string(",") + g.keys[k] + "=" + syntax::format_double(values[k]);
+      return text + ")";
+    }
   }
   throw std::invalid_argument("tensor '" + t.name + "': unknown init kind");
 }

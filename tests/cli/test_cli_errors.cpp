@@ -95,6 +95,13 @@ TEST_CASE("a trace shape whose byte count would overflow exits 2 naming its line
   CHECK_THAT(r.output, Catch::Contains("shape_overflow.trace:3: bad shape"));
 }
 
+TEST_CASE("a trace generator with a bad parameter exits 2 naming its line") {
+  const auto r =
+      run_cli("trace run tests/data/errors/bad_generator.trace " + kHw + out_dir("generator"));
+  CHECK(r.exit_code == 2);
+  CHECK_THAT(r.output, Catch::Contains("bad_generator.trace:3: laplace scale must be > 0, got 0"));
+}
+
 TEST_CASE("a functional run larger than the host's memory exits 2 before allocating") {
   const auto r =
       run_cli("trace run tests/data/errors/too_big_for_host.trace " + kHw + out_dir("host"));

@@ -85,7 +85,7 @@ TEST_CASE("structure errors: instructions need a core, tensors come first, names
         "t.trace:2: tensor 'x' lacks addr=");
   CHECK(error_of("ascendsim-trace 1\ntensor x dtype=fp32 shape=8 addr=0 init=random\n") ==
         "t.trace:2: unknown init 'random' (zeros, uninitialized, uniform(...), normal(...), "
-        "npy(FILE))");
+        "laplace(...), student_t(...), cauchy(...), outliers(...), npy(FILE))");
   CHECK(error_of("ascendsim-trace 1\ntensor x dtype=fp32 shape=8 addr=0 init=normal(sd=1)\n") ==
         "t.trace:2: unknown normal argument 'sd' (seed, mean, std)");
 }
@@ -125,4 +125,35 @@ TEST_CASE("an npy file of another shape or dtype is an error at the tensor's lin
 TEST_CASE("an unreadable trace file is a config error naming it") {
   CHECK_THROWS_WITH(trace::read_trace("/nonexistent/k.trace"),
                     Equals("/nonexistent/k.trace: cannot open trace file"));
+}
+
+TEST_CASE("bad generator parameters are errors at the tensor's line") {
+  const auto init_error = [](const std::string& init) {
+    return error_of("ascendsim-trace 1\ntensor x dtype=fp32 shape=8 addr=0 init=" + init + "\n");
+  };
+  CHECK(init_error("laplace(scale=0)") == "t.trace:2: laplace scale must be > 0, got 0");
+  CHECK(init_error("cauchy(loc=1,scale=-2)") == "t.trace:2: cauchy scale must be > 0, got -2");
+  CHECK(init_error("student_t(dof=0)") ==
+        "t.trace:2: student_t dof must be an integer in [1, 100], got 0");
+  CHECK(init_error("student_t(dof=2.5)") ==
+        "t.trace:2: student_t dof must be an integer in [1, 100], got 2.5");
+  CHECK(init_error("student_t(dof=101)") ==  // one past the cost bound kMaxStudentDof
+        "t.trace:2: student_t dof must be an integer in [1, 100], got 101");
+  CHECK(init_error("outliers(rate=1.5)") == "t.trace:2: outliers rate must be in [0, 1], got 1.5");
+  CHECK(init_error("outliers(rate=-0.1)") ==
+        "t.trace:2: outliers rate must be in [0, 1], got -0.1");
+  CHECK(init_error("outliers(std=0)") == "t.trace:2: outliers std must be > 0, got 0");
+  CHECK(init_error("outliers(scale=0)") == "t.trace:2: outliers scale must be > 0, got 0");
+  CHECK(init_error("laplace(loc=inf)") ==
+        "t.trace:2: laplace loc must be a finite number, got inf");
+  CHECK(init_error("uniform(hi=inf)") == "t.trace:2: uniform hi must be a finite number, got inf");
+  CHECK(init_error("student_t(dof=5,scale=2)") ==
+        "t.trace:2: unknown student_t argument 'scale' (seed, dof)");
+  CHECK(init_error("outliers(mean=1)") ==
+        "t.trace:2: unknown outliers argument 'mean' (seed, std, rate, scale)");
+  // The edges are valid: rate 0 and 1, dof 1 and 100.
+  CHECK(init_error("outliers(rate=0)") == "");
+  CHECK(init_error("outliers(rate=1)") == "");
+  CHECK(init_error("student_t(dof=1)") == "");
+  CHECK(init_error("student_t(dof=100)") == "");
 }

@@ -185,3 +185,63 @@ TEST_CASE("hand-written traces may use decimal numbers, aliases, tabs and commen
   CHECK(ins[1].mode == isa::SyncMode::aic_aiv);
   CHECK(ins[1].event_id == 3);
 }
+
+TEST_CASE("every generator init survives write -> read with its parameters bit for bit") {
+  using Kind = isa::TensorInit::Kind;
+  // Parameters with long decimal expansions (0.1, 1/3) and odd bits (-0) so a lossy format
+  // would show; the values are valid for their kind; unused slots keep TensorInit's defaults.
+  struct Case {
+    Kind kind;
+    double a, b, c;
+    const char* text;
+  };
+  const Case cases[] = {
+      {Kind::laplace, -0.0, 0.1, 0.0, "laplace(seed=9,loc=-0,scale=0.1)"},
+      {Kind::student_t, 7.0, 1.0, 0.0, "student_t(seed=9,dof=7)"},
+      {Kind::cauchy, 1.0 / 3, 2.5, 0.0, "cauchy(seed=9,loc=0.3333333333333333,scale=2.5)"},
+      {Kind::outliers, 0.1, 0.001, 30.0, "outliers(seed=9,std=0.1,rate=0.001,scale=30)"},
+  };
+  for (const Case& c : cases) {
+    INFO(c.text);
+    isa::Program p;
+    isa::TensorDecl t;
+    t.name = "x";
+    t.shape = {8};
+    t.init.kind = c.kind;
+    t.init.seed = 9;
+    t.init.a = c.a;
+    t.init.b = c.b;
+    t.init.c = c.c;
+    p.tensors.push_back(t);
+    const std::string text = trace::write_trace(p);
+    CHECK(text.find(std::string("init=") + c.text) != std::string::npos);
+    const isa::Program back = trace::read_trace_text(text, "g.trace", "");
+    REQUIRE(back.tensors.size() == 1);
+    const isa::TensorInit& i = back.tensors[0].init;
+    CHECK(i.kind == c.kind);
+    CHECK(i.seed == 9);
+    CHECK(same_bits(i.a, c.a));
+    CHECK(same_bits(i.b, c.b));
+    CHECK(same_bits(i.c, c.c));
+    CHECK(trace::write_trace(back) == text);
+  }
+}
+
+TEST_CASE("generator inits take the documented defaults for omitted parameters") {
+  const std::string text =
+      "ascendsim-trace 1\n"
+      "tensor l dtype=fp32 shape=8 addr=0x0 init=laplace()\n"
+      "tensor t dtype=fp32 shape=8 addr=0x100 init=student_t()\n"
+      "tensor c dtype=fp32 shape=8 addr=0x200 init=cauchy(seed=4)\n"
+      "tensor o dtype=fp32 shape=8 addr=0x300 init=outliers(rate=0.5)\n";
+  const isa::Program p = trace::read_trace_text(text, "d.trace", "");
+  REQUIRE(p.tensors.size() == 4);
+  // FORMAT.md: laplace and cauchy loc 0, scale 1; student_t dof 5; outliers std 1, rate
+  // 0.001, scale 10; seed 0.
+  CHECK((p.tensors[0].init.seed == 0 && p.tensors[0].init.a == 0.0 && p.tensors[0].init.b == 1.0));
+  CHECK(p.tensors[1].init.a == 5.0);
+  CHECK((p.tensors[2].init.seed == 4 && p.tensors[2].init.a == 0.0 && p.tensors[2].init.b == 1.0));
+  CHECK((p.tensors[3].init.a == 1.0 && p.tensors[3].init.b == 0.5 && p.tensors[3].init.c == 10.0));
+  CHECK(trace::write_trace(p).find("init=outliers(seed=0,std=1,rate=0.5,scale=10)") !=
+        std::string::npos);
+}
