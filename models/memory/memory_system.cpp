@@ -88,15 +88,14 @@ TransferTiming MemorySystem::access(std::size_t port, std::uint32_t core_die,
   Ticks unloaded = path.service(bytes);
   Ticks end = ready + unloaded;
   auto use = [&](BusyResource& r, std::uint64_t n) {
-    if (n == 0) return;
-    unloaded = std::max(unloaded, r.service(n));
-    end = std::max(end, r.acquire(ready, n));
+    if (n != 0) end = std::max(end, r.acquire(ready, n));
   };
   // The issue side (the mover's path and the core's L2 port) decides when the mover may start
   // its next transfer; the far side (die L2, HBM, link) and the latency only when data lands.
-  if (to_core) use(p.l2_read, bytes);
-  if (from_core) use(p.l2_write, bytes);
-  const Ticks issue_unloaded = unloaded, issue_end = end;
+  BusyResource& issue_port = to_core ? p.l2_read : p.l2_write;
+  if (bytes != 0) unloaded = std::max(unloaded, issue_port.service(bytes));
+  use(issue_port, bytes);
+  const Ticks issue_end = end;
   if (l2_reads) use(die.l2_read, bytes);
   if (l2_writes) use(die.l2_write, bytes);
   use(p.hbm_read, fetch_bytes);
@@ -118,7 +117,7 @@ TransferTiming MemorySystem::access(std::size_t port, std::uint32_t core_die,
   TransferTiming t;
   t.end_cycle = std::max(landed, lines.latest_ready) + latency;
   t.issue_end_cycle = ticks_to_cycles_ceil(issue_end);
-  t.issue_unloaded_cycles = setup_cycles + ticks_to_cycles_ceil(issue_unloaded);
+  t.issue_unloaded_cycles = setup_cycles + ticks_to_cycles_ceil(unloaded);
   if (hbm_log_ && fetch_bytes + writeback_bytes > 0)
     hbm_log_->push_back({home, now_cycle, t.end_cycle, fetch_bytes + writeback_bytes});
   return t;
