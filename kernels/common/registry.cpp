@@ -6,6 +6,7 @@
 #include "kernels/common/kernel.hpp"
 #include "kernels/gemm/gemm_kernel.hpp"
 #include "kernels/mla_decode/mla_kernel.hpp"
+#include "kernels/msd/linear_kernel.hpp"
 
 namespace ascendsim::kernels {
 namespace {
@@ -20,6 +21,8 @@ const Entry kKernels[] = {
     {"amla", make_amla_kernel},
     {"fa_preload", make_fa_preload_kernel},
     {"fa_serial", make_fa_serial_kernel},
+    {"dequant_gemm", make_dequant_gemm_kernel},
+    {"msd_gemm", make_msd_gemm_kernel},
 };
 
 }  // namespace

@@ -72,6 +72,9 @@ void attach_kernel_results(report::RunSummary& summary, const kernels::Kernel* k
   summary.model.hbm_bytes = m.hbm_bytes;
   summary.model.bound = m.bound;
   summary.model.detail = m.detail;
+  // Where the paper's closed form is inconsistent or leaves something out, the model says so.
+  if (m.detail.contains("notes"))
+    for (const auto& n : m.detail["notes"]) summary.notes.push_back("model: " + n.get<std::string>());
 }
 
 namespace {

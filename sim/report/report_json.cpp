@@ -205,6 +205,7 @@ Json make_report_json(const RunSummary& run) {
   j["hbm"] =
       Json{{"read_bytes", mem.hbm_read_bytes},
            {"write_bytes", mem.hbm_write_bytes},
+           {"total_bytes", mem.hbm_read_bytes + mem.hbm_write_bytes},
            {"bandwidth_gbps", ratio(hbm_bytes, seconds) / 1e9},
            {"bandwidth_utilization", ratio(hbm_bytes, cycles * hw.hbm.bytes_per_cycle * hw.dies)}};
   j["l2"] = Json{{"read_hits", mem.l2_read_hits},     {"read_misses", mem.l2_read_misses},

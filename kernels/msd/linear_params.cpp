@@ -1,0 +1,137 @@
+// Reading and reporting the quantized linear kernels' parameters (schema in linear_params.hpp).
+#include "kernels/msd/linear_params.hpp"
+
+#include <filesystem>
+
+#include "sim/trace/materialize.hpp"
+#include "sim/trace/trace_syntax.hpp"
+
+namespace ascendsim::kernels {
+namespace {
+
+using Kind = isa::TensorInit::Kind;
+namespace syntax = trace::syntax;
+
+std::vector<std::string> input_kinds() {
+  std::vector<std::string> kinds;
+  for (const auto& g : syntax::kGenerators) kinds.emplace_back(g.name);
+  kinds.emplace_back("npy");
+  return kinds;
+}
+
+}  // namespace
+
+GeneratedInput read_generated_input(const config::ConfigNode& node) {
+  GeneratedInput in;
+  const std::vector<std::string> kinds = input_kinds();
+  const std::string kind =
+      node.is_scalar() ? node.as_enum(kinds) : node.child("kind").as_enum(kinds);
+  if (kind == "npy") {
+    if (node.is_scalar()) node.fail("{kind: npy, path: <file.npy>}");
+    in.init.kind = Kind::npy;
+    const config::ConfigNode path = node.child("path");
+    std::filesystem::path p = path.as_string();
+    if (p.is_relative()) p = std::filesystem::path(node.file()).parent_path() / p;
+    in.init.path = p.lexically_normal().string();
+    in.where = path.where();
+    std::error_code ec;
+    if (!std::filesystem::is_regular_file(in.init.path, ec))
+      path.fail("an existing .npy file (relative paths start at the run file's directory)");
+    return in;
+  }
+  const syntax::GeneratorSyntax* g = syntax::find_generator(kind);
+  in.init.kind = g->kind;
+  double* values[3] = {&in.init.a, &in.init.b, &in.init.c};
+  for (std::size_t k = 0; k < 3; ++k) {
+    *values[k] = g->defaults[k];
+    if (g->keys[k] && !node.is_scalar()) *values[k] = node.get_double(g->keys[k], g->defaults[k]);
+  }
+  // Both name the values (node.fail would end in "got a map").
+  if (const std::string e = trace::generator_param_error(in.init); !e.empty())
+    throw config::ConfigError(node.where() + ": " + e);
+  if (in.init.kind == Kind::uniform && !(in.init.b > in.init.a))
+    throw config::ConfigError(
+        node.where() + ": expected a uniform distribution with lo < hi, got lo " +
+        syntax::format_double(in.init.a) + ", hi " + syntax::format_double(in.init.b));
+  return in;
+}
+
+Json generated_input_json(const GeneratedInput& in) {
+  if (in.init.kind == Kind::npy) return Json{{"kind", "npy"}, {"path", in.init.path}};
+  const syntax::GeneratorSyntax* g = syntax::find_generator(in.init.kind);
+  Json j{{"kind", g->name}};
+  const double values[3] = {in.init.a, in.init.b, in.init.c};
+  for (std::size_t k = 0; k < 3; ++k)
+    if (g->keys[k]) j[g->keys[k]] = values[k];
+  return j;
+}
+
+std::string linear_kernel_name(LinearPipeline p) {
+  return p == LinearPipeline::dequant ? "dequant_gemm" : "msd_gemm";
+}
+
+LinearParams read_linear_params(const config::ConfigNode& kernel, LinearPipeline pipeline) {
+  LinearParams p;
+  p.pipeline = pipeline;
+  p.tokens = static_cast<std::uint32_t>(kernel.get_uint("tokens", 8, 1, 65536));
+  // A tile of W is 128 output rows; n steps of 256 are the AIV's conversion chunk and the
+  // L1 load of both pipelines (see linear_plan.hpp).
+  const config::ConfigNode n = kernel.child("n"), m = kernel.child("m");
+  p.n = n.as_uint(256, std::uint64_t(1) << 20);
+  if (p.n % 256 != 0) n.fail("a multiple of 256 (the K chunk of one hand-off)");
+  p.m = m.as_uint(128, std::uint64_t(1) << 20);
+  if (p.m % 128 != 0) m.fail("a multiple of 128 (the output tile, rows of W per AIC step)");
+  if (const auto w = kernel.optional_child("weight")) {
+    p.weight = *numeric::parse_dtype(w->as_enum({"int8", "int4"}));
+    p.where_weight = w->where();
+  }
+  if (const auto g = kernel.optional_child("group")) {
+    p.group = static_cast<std::uint32_t>(g->as_uint(0, 256));
+    p.where_group = g->where();
+    if (p.group != 0 && p.group != 32 && p.group != 64 && p.group != 128 && p.group != 256)
+      g->fail("0 (per output channel), 32, 64, 128 or 256");
+    // The cube's K step for int4 is k0 = 64 (16 x 64 x 16 fractals): a group of 32 would split
+    // a fractal between two scales.
+    if (pipeline == LinearPipeline::msd && p.weight == numeric::DType::int4 && p.group == 32)
+      g->fail("a group of 64 or more for msd_gemm with int4 weights (an int4 mmad's K step is "
+              "64 elements; one group's partial needs whole steps)");
+  }
+  p.passes = p.weight == numeric::DType::int4 ? 3 : 2;
+  if (pipeline == LinearPipeline::msd)
+    p.passes = static_cast<std::uint32_t>(kernel.get_uint("passes", p.passes, 1, 4));
+  if (const auto d = kernel.optional_child("out_dtype"))
+    p.out_dtype = *numeric::parse_dtype(d->as_enum({"fp32", "bf16"}));
+  p.seed = kernel.get_uint("seed", 1, 0, UINT64_MAX - 3);
+  p.x.init.kind = Kind::normal;
+  if (const auto x = kernel.optional_child("x")) p.x = read_generated_input(*x);
+  if (const auto s = kernel.optional_child("scale")) {
+    p.scale_low = s->get_double("low", 0.01, 1e-30, 1e30);
+    p.scale_high = s->get_double("high", 1.0, 1e-30, 1e30);
+    if (!(p.scale_high > p.scale_low))
+      throw config::ConfigError(
+          s->where() + ": expected scales with 0 < low < high (defaults 0.01, 1), got low " +
+          syntax::format_double(p.scale_low) + ", high " + syntax::format_double(p.scale_high));
+  }
+  if (const auto cores = kernel.optional_child("cores")) {
+    p.cores = static_cast<std::uint32_t>(cores->as_uint(1, 65535));
+    p.where_cores = cores->where();
+  }
+  return p;
+}
+
+Json linear_params_json(const LinearParams& p) {
+  Json j{{"tokens", p.tokens},
+         {"n", p.n},
+         {"m", p.m},
+         {"weight", numeric::dtype_name(p.weight)},
+         {"group", p.group},
+         {"out_dtype", numeric::dtype_name(p.out_dtype)},
+         {"seed", p.seed},
+         {"x", generated_input_json(p.x)},
+         {"scale", {{"low", p.scale_low}, {"high", p.scale_high}}}};
+  if (p.pipeline == LinearPipeline::msd) j["passes"] = p.passes;
+  if (p.cores) j["cores"] = p.cores;
+  return j;
+}
+
+}  // namespace ascendsim::kernels

@@ -1,0 +1,70 @@
+#pragma once
+// The parameters of the quantized-weight linear kernels `dequant_gemm` and `msd_gemm`
+// (y = (s_W . W_q) x, MSD.md §3) as a run file states them under `kernel:`:
+//
+//   kernel:
+//     name: msd_gemm        # dequant_gemm | msd_gemm
+//     tokens: 8             # b, rows of X (decode: 1..64; prefill: hundreds and more)
+//     n: 4096               # in features, the reduction length (a multiple of 256)
+//     m: 4096               # out features, rows of W (a multiple of 128)
+//     weight: int8          # int8 (W8A16) | int4 (W4A16)
+//     group: 0              # 0: one scale per output channel; else the group along n (32, 64, 128, 256)
+//     passes: 2             # msd_gemm: K activation pieces (default 2 for int8, 3 for int4)
+//     out_dtype: fp32       # fp32 | bf16
+//     seed: 1               # X drawn with seed, W with seed + 1, the scales with seed + 2
+//     x: {kind: normal, mean: 0, std: 1}   # any trace generator (uniform lo/hi, laplace loc/scale,
+//                           #   student_t dof, cauchy loc/scale, outliers std/rate/scale) or
+//                           #   {kind: npy, path: x.npy} (tokens x n)
+//     scale: {low: 0.01, high: 1}          # s_W ~ U[low, high) (MSD.md §6: U[0.01, 1])
+//     cores: 24             # AICs used (with their AIVs), die by die (default: all)
+//
+// X is bf16, W_q uniform integers over the type's symmetric range (int8 -127..127, int4 -7..7),
+// s_W fp32 stored group-major (n / group rows of m; one row per-channel).
+#include <cstdint>
+#include <string>
+
+#include "kernels/common/kernel.hpp"
+#include "sim/isa/program.hpp"
+
+namespace ascendsim::kernels {
+
+enum class LinearPipeline : std::uint8_t { dequant, msd };
+
+// How one input tensor is filled: a seeded trace generator (traces/FORMAT.md) or a .npy file.
+struct GeneratedInput {
+  isa::TensorInit init;  // kind, a, b, c (seed set by the kernel); path for npy
+  std::string where;     // npy: "file:line:col: kernel.x.path", for errors about its data
+};
+// Reads `{kind: <generator>, <its keys>}`, a bare generator name, or `{kind: npy, path}`.
+GeneratedInput read_generated_input(const config::ConfigNode& node);
+Json generated_input_json(const GeneratedInput& in);
+
+struct LinearParams {
+  LinearPipeline pipeline = LinearPipeline::msd;
+  std::uint32_t tokens = 8;
+  std::uint64_t n = 4096, m = 4096;
+  numeric::DType weight = numeric::DType::int8;
+  std::uint32_t group = 0;  // 0: per output channel
+  std::uint32_t passes = 2;
+  numeric::DType out_dtype = numeric::DType::fp32;
+  std::uint64_t seed = 1;
+  GeneratedInput x;
+  double scale_low = 0.01, scale_high = 1.0;
+  std::uint32_t cores = 0;
+  std::string where_cores = "kernel.cores", where_group = "kernel.group",
+              where_weight = "kernel.weight";
+
+  std::uint64_t groups() const { return group == 0 ? 1 : n / group; }  // scale rows
+  std::uint64_t group_length() const { return group == 0 ? n : group; }
+  // The MSD piece type: the weight's (the cube takes one input dtype).
+  numeric::DType piece() const { return weight; }
+  // MSD.md §4: alpha = M / first, each later piece's step / second (127 / 254, int4 7 / 14).
+  double first_divisor() const { return weight == numeric::DType::int4 ? 7.0 : 127.0; }
+  double step_divisor() const { return weight == numeric::DType::int4 ? 14.0 : 254.0; }
+};
+
+LinearParams read_linear_params(const config::ConfigNode& kernel, LinearPipeline pipeline);
+Json linear_params_json(const LinearParams& p);
+std::string linear_kernel_name(LinearPipeline p);
+
+}  // namespace ascendsim::kernels
