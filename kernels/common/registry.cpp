@@ -6,6 +6,7 @@
 #include "kernels/common/kernel.hpp"
 #include "kernels/gemm/gemm_kernel.hpp"
 #include "kernels/mla_decode/mla_kernel.hpp"
+#include "kernels/msd/attn_kernel.hpp"
 #include "kernels/msd/linear_kernel.hpp"
 
 namespace ascendsim::kernels {
@@ -23,6 +24,8 @@ const Entry kKernels[] = {
     {"fa_serial", make_fa_serial_kernel},
     {"dequant_gemm", make_dequant_gemm_kernel},
     {"msd_gemm", make_msd_gemm_kernel},
+    {"dequant_attention", make_dequant_attention_kernel},
+    {"msd_attention", make_msd_attention_kernel},
 };
 
 }  // namespace

@@ -19,7 +19,8 @@ void emit_dequant_aiv(CoreBuilder& c, const LinearPlan& plan, const LinearDieTen
   const std::uint64_t span = p.group_length();
   const std::uint32_t groups_per_chunk =
       static_cast<std::uint32_t>(std::max<std::uint64_t>(1, kLinearChunk / span));
-  const std::uint32_t group_cols = static_cast<std::uint32_t>(std::min<std::uint64_t>(span, kLinearChunk));
+  const std::uint32_t group_cols =
+      static_cast<std::uint32_t>(std::min<std::uint64_t>(span, kLinearChunk));
   LocalBuffer ub = c.buffer(Buffer::UB);
   std::array<Tile, 2> in, scales, out;
   for (int i = 0; i < 2; ++i) {
@@ -37,7 +38,8 @@ void emit_dequant_aiv(CoreBuilder& c, const LinearPlan& plan, const LinearDieTen
   for (std::size_t ti = 0; ti < work.tiles.size(); ++ti) {
     if (ti >= 2) c.cross_core_wait(kDqFree);  // the AIC has read tile ti - 2's slot
     const std::uint64_t row = work.tiles[ti] * kLinearTile + half * kRows;
-    const std::uint64_t ws_row = (std::uint64_t(work.die_slot) * 2 + ti % 2) * kLinearTile + half * kRows;
+    const std::uint64_t ws_row =
+        (std::uint64_t(work.die_slot) * 2 + ti % 2) * kLinearTile + half * kRows;
     for (std::uint64_t ch = 0; ch < plan.chunks(); ++ch, ++it) {
       const std::uint8_t pp = std::uint8_t(it % 2);
       const std::uint64_t col = ch * kLinearChunk;
@@ -59,7 +61,8 @@ void emit_dequant_aiv(CoreBuilder& c, const LinearPlan& plan, const LinearDieTen
       c.wait_flag(Pipe::V, Pipe::MTE3, pp);
       c.copy_ub_to_gm(gm.ws_w.tile(ws_row, col, kRows, kLinearChunk), out[pp]);
       c.set_flag(Pipe::MTE3, Pipe::V, pp);
-      c.cross_core_set(isa::SyncMode::aic_aiv, kDqReady, Pipe::MTE3);
+      if ((ch + 1) % plan.chunk_group() == 0 || ch + 1 == plan.chunks())
+        c.cross_core_set(isa::SyncMode::aic_aiv, kDqReady, Pipe::MTE3);
     }
   }
   for (std::uint8_t e = 0; e < 2; ++e) {

@@ -27,6 +27,8 @@
 //     the atomic adds of the G scale groups G - 1, the piece weight 2 (1 / step^k in fp32, the
 //     product), the K - 1 piece adds, x alpha 1 (G = 1 per channel: K + 4). fp32 underflow in
 //     that chain is not modelled (it needs s_W near 2^-126).
+// msd also fails when activation_bound_ratio exceeds activation_bound_limit = 1 + 2 step^(K-1)
+// u (6 first + 1), Theorem 5.1 plus the fp32 split's rounding (linear_check.cpp derives it).
 // Fields in `extra`: l2_rel_error, frac_rel_error_above {"0.001", "0.005", "0.01", "0.05"}
 // (share of outputs whose |err| / |y_ref| exceeds each, y_ref = 0 counting as exceeded when err
 // != 0), worst_bound_ratio (max |err| / bound), bound (the formula), failures, nonfinite,
@@ -34,9 +36,11 @@
 // checked), first_failure; for msd, over all real tokens: activation_effective_bits (-log2
 // ||x - x_hat|| / ||x||, the string "inf" when exact), activation_bound_ratio (max over tokens of
 // max |x - x_hat| divided by Theorem 5.1's bound M / (2 first step^(K-1)), M = max |x| of the
-// token), activation_max_bits (the worst token's log2(M / max |x - x_hat|)), activation_codes_at_limit (piece codes at the grid's ends, -128 / 127 int8, -8 / 7 int4;
-// piece 1 holds +-first at each token's max element by design) and its split per piece,
-// activation_codes_at_limit_per_piece. x_hat = alpha sum_k q_k / step^k, k from 0, alpha from ws_alpha.
+// token), activation_max_bits (the worst token's log2(M / max |x - x_hat|)),
+// activation_codes_at_limit (piece codes at the grid's ends, -128 / 127 int8, -8 / 7 int4; piece 1
+// holds +first at a token whose max element is positive, by design; -first is not the grid end
+// -first - 1) and its split per piece, activation_codes_at_limit_per_piece. x_hat = alpha sum_k q_k
+// / step^k, k from 0, alpha from ws_alpha.
 #include "kernels/common/kernel.hpp"
 #include "kernels/msd/linear_plan.hpp"
 

@@ -1,5 +1,5 @@
 // The AIC side of dequant_gemm and msd_gemm (linear_pipeline.hpp): per output tile, row block
-// and 256-wide K chunk, W and X (or the stacked pieces) GM -> L1 (ping-pong), L0 steps
+// and K chunk (plan.l1_cols wide), W and X (or the stacked pieces) GM -> L1 (ping-pong), L0 steps
 // (double-buffered L0A / L0B), mmads into one of two L0C tiles; FixPipe writes y (dequant) or
 // each scale group's partial, scaled by s_W from FB, into ws_y (msd).
 #include <array>
@@ -51,7 +51,7 @@ class LinearAic {
       c_.set_flag(Pipe::FIX, Pipe::M, e);
     }
     const std::size_t tiles = work_.tiles.size();
-    const std::uint64_t jobs = tiles * plan_.blocks;
+    if (msd_ && tiles == 0) c_.cross_core_wait(kSplit);  // its AIVs still take part in the split
     for (std::size_t ti = 0; ti < tiles; ++ti) {
       for (std::uint64_t blk = 0; blk < plan_.blocks; ++blk) {
         for (std::uint64_t col = 0; col < p_.n; col += cols_) chunk(ti, blk, col);
@@ -60,7 +60,6 @@ class LinearAic {
       // dequant: tile ti's ws_w slot is free once its last reads landed (MTE2 set waits).
       if (!msd_ && ti + 2 < tiles) c_.cross_core_set(isa::SyncMode::aic_aiv, kDqFree, Pipe::MTE2);
     }
-    (void)jobs;
     for (std::uint8_t e = 0; e < slots_; ++e) {
       c_.wait_flag(Pipe::MTE1, Pipe::MTE2, e);
       if (msd_) c_.wait_flag(Pipe::FIX, Pipe::MTE2, std::uint8_t(kScaleEvent + e));
@@ -77,7 +76,8 @@ class LinearAic {
   void chunk(std::size_t ti, std::uint64_t blk, std::uint64_t col) {
     const std::uint8_t pp = std::uint8_t(it_ % slots_);
     const auto w = static_cast<std::uint32_t>(std::min<std::uint64_t>(cols_, p_.n - col));
-    const Tile l1_w = b_.w[pp].sub(0, 0, kLinearTile, w), l1_x = b_.x[pp].sub(0, 0, plan_.block_rows, w);
+    const Tile l1_w = b_.w[pp].sub(0, 0, kLinearTile, w),
+               l1_x = b_.x[pp].sub(0, 0, plan_.block_rows, w);
     c_.wait_flag(Pipe::MTE1, Pipe::MTE2, pp);
     if (msd_) {
       c_.copy_gm_to_l1(l1_w, gm_.w.tile(tile_row(ti), col, kLinearTile, w));
@@ -85,7 +85,8 @@ class LinearAic {
       c_.copy_gm_to_l1(l1_x, gm_.ws_x.tile(blk * plan_.block_rows, col, plan_.block_rows, w));
       if (col % span_ == 0) load_scales(ti, col, pp);
     } else {
-      if (blk == 0) c_.cross_core_wait(kDqReady);  // the AIVs converted this chunk
+      // the AIVs converted this group of chunks
+      if (blk == 0 && (col / kLinearChunk) % plan_.chunk_group() == 0) c_.cross_core_wait(kDqReady);
       const std::uint64_t slot = (std::uint64_t(work_.die_slot) * 2 + ti % 2) * kLinearTile;
       c_.copy_gm_to_l1(l1_w, gm_.ws_w.tile(slot, col, kLinearTile, w));
       c_.copy_gm_to_l1(l1_x, gm_.x.tile(blk * plan_.block_tokens, col, plan_.block_rows, w));
@@ -101,7 +102,8 @@ class LinearAic {
   void load_scales(std::size_t ti, std::uint64_t col, std::uint8_t pp) {
     const std::uint8_t e = std::uint8_t(kScaleEvent + pp);
     c_.wait_flag(Pipe::FIX, Pipe::MTE2, e);
-    const auto rows = static_cast<std::uint32_t>(std::min<std::uint64_t>(scale_rows_, p_.groups() - col / span_));
+    const auto rows =
+        static_cast<std::uint32_t>(std::min<std::uint64_t>(scale_rows_, p_.groups() - col / span_));
     c_.copy_gm_to_l1(b_.s[pp].sub(0, 0, rows, kLinearTile),
                      gm_.s.tile(col / span_, tile_row(ti), rows, kLinearTile));
     s_count_ = rows;
@@ -111,7 +113,8 @@ class LinearAic {
     s_waited_ = false;
   }
 
-  void step(std::size_t ti, std::uint64_t blk, std::uint64_t col, std::uint8_t pp, std::uint32_t s) {
+  void step(std::size_t ti, std::uint64_t blk, std::uint64_t col, std::uint8_t pp,
+            std::uint32_t s) {
     const std::uint32_t ks = plan_.k_step;
     const std::uint64_t k = col + std::uint64_t(s) * ks;
     const std::uint8_t q = std::uint8_t(step_ % 2), cs = std::uint8_t(acc_ % 2);
@@ -129,7 +132,7 @@ class LinearAic {
     c_.set_flag(Pipe::M, Pipe::FIX, cs);
     c_.wait_flag(Pipe::M, Pipe::FIX, cs);
     if (msd_)
-      write_partial(ti, blk, k / span_, cs);
+      write_partial(k / span_, cs);
     else
       c_.fixpipe(gm_.y.tile(blk * plan_.block_tokens, tile_row(ti), plan_.block_rows, kLinearTile),
                  b_.l0c[cs]);
@@ -139,9 +142,10 @@ class LinearAic {
 
   // Group g's int32 partial x s_W[g] (fp32) into the job's ws_y slot; added onto the earlier
   // groups' (atomic) after the first.
-  void write_partial(std::size_t ti, std::uint64_t blk, std::uint64_t g, std::uint8_t cs) {
+  void write_partial(std::uint64_t g, std::uint8_t cs) {
     if (g == 0 && job_ >= 2) c_.cross_core_wait(kYFree);  // the AIVs read job - 2's slot
-    if (!s_waited_) c_.wait_flag(Pipe::MTE2, Pipe::FIX, std::uint8_t(kScaleEvent + s_slot_)), s_waited_ = true;
+    if (!s_waited_)
+      c_.wait_flag(Pipe::MTE2, Pipe::FIX, std::uint8_t(kScaleEvent + s_slot_)), s_waited_ = true;
     const std::uint8_t f = std::uint8_t(g % 2);
     c_.copy_l1_to_fb(b_.fb[f], b_.s[s_slot_].sub(std::uint32_t(g - s_group0_), 0, 1, kLinearTile));
     if (g == 1) c_.set_atomic_add();
@@ -154,8 +158,6 @@ class LinearAic {
       if (g >= 1) c_.set_atomic_none();
       c_.cross_core_set(isa::SyncMode::aic_aiv, kYReady, Pipe::FIX);
     }
-    (void)ti;
-    (void)blk;
   }
 
   CoreBuilder& c_;

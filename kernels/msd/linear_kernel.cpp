@@ -36,8 +36,8 @@ isa::TensorDecl& find(isa::Program& p, const std::string& name) {
 void copy_columns(std::vector<std::uint8_t>& dst, const std::vector<std::uint8_t>& src, DType t,
                   std::uint64_t rows, std::uint64_t total_cols, std::uint64_t col0,
                   std::uint64_t cols) {
-  const std::uint64_t row = numeric::dtype_bytes(t, total_cols), part = numeric::dtype_bytes(t, cols),
-                      off = numeric::dtype_bytes(t, col0);
+  const std::uint64_t row = numeric::dtype_bytes(t, total_cols),
+                      part = numeric::dtype_bytes(t, cols), off = numeric::dtype_bytes(t, col0);
   for (std::uint64_t r = 0; r < rows; ++r)
     std::memcpy(dst.data() + r * part, src.data() + r * row + off, part);
 }
@@ -65,7 +65,8 @@ void place_inputs(isa::Program& program, const LinearPlan& plan) {
   const std::vector<std::uint8_t> w = generated(w_init, p.weight, p.m, p.n, "w");
   const std::vector<std::uint8_t> s = generated(s_init, DType::fp32, p.groups(), p.m, "s");
   for (std::uint32_t d = 0; d < plan.dies; ++d) {
-    const std::uint64_t row0 = plan.die_tile0[d] * kLinearTile, rows = plan.die_tiles[d] * kLinearTile;
+    const std::uint64_t row0 = plan.die_tile0[d] * kLinearTile,
+                        rows = plan.die_tiles[d] * kLinearTile;
     isa::TensorDecl& xt = find(program, plan.tensor_name("x", d));
     std::memcpy(xt.data.data(), x.data(), x.size());  // the padding rows stay zero
     isa::TensorDecl& wt = find(program, plan.tensor_name("w", d));
@@ -103,19 +104,19 @@ isa::Program LinearKernel::build(const config::HardwareConfig& hw, bool function
     if (msd) {
       t.ws_x = builder.gm_tensor(name("ws_x"), p.piece(), plan.blocks * plan.block_rows, p.n, d);
       t.ws_alpha = builder.gm_tensor(name("ws_alpha"), DType::fp32, plan.x_rows(), kAlphaCols, d);
-      t.ws_y = builder.gm_tensor(name("ws_y"), DType::fp32, aics * 2 * plan.block_rows, kLinearTile, d);
+      t.ws_y =
+          builder.gm_tensor(name("ws_y"), DType::fp32, aics * 2 * plan.block_rows, kLinearTile, d);
     } else {
       t.ws_w = builder.gm_tensor(name("ws_w"), DType::bf16, aics * 2 * kLinearTile, p.n, d);
     }
   }
-  std::uint32_t aiv_index = 0;
   for (const LinearCore& w : plan.cores) {
     const LinearDieTensors& gm = dies[w.aic.die];
     emit_linear_aic(builder.core(w.aic), plan, gm, w);
     for (std::uint32_t h = 0; h < hw.aiv_per_aic; ++h) {
       CoreBuilder& aiv = builder.aiv(w.aic.die, w.aic.index * hw.aiv_per_aic + h);
       if (msd)
-        emit_msd_aiv(aiv, plan, dies, w, aiv_index++, h);
+        emit_msd_aiv(aiv, plan, gm, w, w.die_slot * hw.aiv_per_aic + h, h);
       else
         emit_dequant_aiv(aiv, plan, gm, w, h);
     }

@@ -14,8 +14,9 @@ ModelPrediction linear_model(const LinearPlan& plan, const config::HardwareConfi
   const LinearParams& p = plan.params;
   const bool msd = p.pipeline == LinearPipeline::msd, int4 = p.weight == DType::int4;
   using msd::LinearVariant;
-  const LinearVariant v = msd ? (int4 ? LinearVariant::msd_w4a16 : LinearVariant::msd_int8)
-                              : (int4 ? LinearVariant::dequant_w4a16 : LinearVariant::dequant_w8a16);
+  const LinearVariant v =
+      msd ? (int4 ? LinearVariant::msd_w4a16 : LinearVariant::msd_int8)
+          : (int4 ? LinearVariant::dequant_w4a16 : LinearVariant::dequant_w8a16);
   const msd::LinearShape shape{p.tokens, p.n, p.m, p.group, int(p.passes)};
   msd::LatencyRates r = msd::latency_rates(hw);
   // The paper's rates are the whole chip's; a run on fewer cores has that share of them.
@@ -39,9 +40,10 @@ ModelPrediction linear_model(const LinearPlan& plan, const config::HardwareConfi
   const double roofline = std::max(e.total_cycles, e.hbm_cycles);
   // Not in the paper: W reaches the chip through the ports of the cores that read it (MSD: the
   // AICs; dequant: the AIVs), each capped at its port's HBM rate (HARDWARE.md §1).
-  const double cores_reading = msd ? double(plan.cores.size())
-                                   : double(plan.cores.size()) * hw.aiv_per_aic;
-  const double port = msd ? hw.aic.port.hbm_read_bytes_per_cycle : hw.aiv.port.hbm_read_bytes_per_cycle;
+  const double cores_reading =
+      msd ? double(plan.cores.size()) : double(plan.cores.size()) * hw.aiv_per_aic;
+  const double port =
+      msd ? hw.aic.port.hbm_read_bytes_per_cycle : hw.aiv.port.hbm_read_bytes_per_cycle;
   const double port_cycles = t.weight_bytes / (cores_reading * port);
   Json notes = Json::array();
   for (const auto& n : e.notes) notes.push_back(n);

@@ -74,8 +74,8 @@ LinearParams read_linear_params(const config::ConfigNode& kernel, LinearPipeline
   LinearParams p;
   p.pipeline = pipeline;
   p.tokens = static_cast<std::uint32_t>(kernel.get_uint("tokens", 8, 1, 65536));
-  // A tile of W is 128 output rows; n steps of 256 are the AIV's conversion chunk and the
-  // L1 load of both pipelines (see linear_plan.hpp).
+  // A tile of W is 128 output rows; n steps of 256 are dequant's conversion chunk, and MSD's
+  // 512- / 1024-wide loads end on a 256 boundary (see linear_plan.hpp).
   const config::ConfigNode n = kernel.child("n"), m = kernel.child("m");
   p.n = n.as_uint(256, std::uint64_t(1) << 20);
   if (p.n % 256 != 0) n.fail("a multiple of 256 (the K chunk of one hand-off)");
@@ -93,12 +93,18 @@ LinearParams read_linear_params(const config::ConfigNode& kernel, LinearPipeline
     // The cube's K step for int4 is k0 = 64 (16 x 64 x 16 fractals): a group of 32 would split
     // a fractal between two scales.
     if (pipeline == LinearPipeline::msd && p.weight == numeric::DType::int4 && p.group == 32)
-      g->fail("a group of 64 or more for msd_gemm with int4 weights (an int4 mmad's K step is "
-              "64 elements; one group's partial needs whole steps)");
+      g->fail(
+          "a group of 64 or more for msd_gemm with int4 weights (an int4 mmad's K step is "
+          "64 elements; one group's partial needs whole steps)");
   }
   p.passes = p.weight == numeric::DType::int4 ? 3 : 2;
   if (pipeline == LinearPipeline::msd)
     p.passes = static_cast<std::uint32_t>(kernel.get_uint("passes", p.passes, 1, 4));
+  // MSD's int8 partial sums of 127 x 127 products are exact int32 up to n = 133143 (MSD.md §4).
+  if (pipeline == LinearPipeline::msd && p.weight == numeric::DType::int8 && p.n > 131072)
+    n.fail(
+        "at most 131072 for msd_gemm with int8 weights (int32 partial sums of 127 x 127 "
+        "products stay exact up to 2^31 / 16129 = 133143 terms)");
   if (const auto d = kernel.optional_child("out_dtype"))
     p.out_dtype = *numeric::parse_dtype(d->as_enum({"fp32", "bf16"}));
   p.seed = kernel.get_uint("seed", 1, 0, UINT64_MAX - 3);

@@ -8,8 +8,8 @@
 //     n: 4096               # in features, the reduction length (a multiple of 256)
 //     m: 4096               # out features, rows of W (a multiple of 128)
 //     weight: int8          # int8 (W8A16) | int4 (W4A16)
-//     group: 0              # 0: one scale per output channel; else the group along n (32, 64, 128, 256)
-//     passes: 2             # msd_gemm: K activation pieces (default 2 for int8, 3 for int4)
+//     group: 0              # 0: one scale per output channel; else the group along n (32, 64, 128,
+//     256) passes: 2             # msd_gemm: K activation pieces (default 2 for int8, 3 for int4)
 //     out_dtype: fp32       # fp32 | bf16
 //     seed: 1               # X drawn with seed, W with seed + 1, the scales with seed + 2
 //     x: {kind: normal, mean: 0, std: 1}   # any trace generator (uniform lo/hi, laplace loc/scale,

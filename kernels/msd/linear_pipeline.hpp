@@ -7,7 +7,7 @@
 //   back into L1 (the GM/L2 round trip the paper names as the stall), with X, and runs bf16
 //   mmads (fp32 accumulate); FixPipe writes y. The AIC waits on the AIVs for every chunk of a
 //   tile's first row block; later blocks reuse the converted slot.
-// msd (`msd_gemm`): first every AIV of the chip splits a share of X's token rows into K pieces
+// msd (`msd_gemm`): first every AIV of a die splits a share of X's token rows into K pieces
 //   (x ~ alpha (q1 + q2 / 254 + ...), CANN's AntiquantMatmulPreProcess, MSD.md §8.4) written to
 //   `ws_x` stacked per row block, alpha to `ws_alpha`; an all-AIV barrier, then each AIC runs
 //   int8 (int4) mmads of the stacked pieces against W read natively from GM; per scale group
@@ -35,8 +35,9 @@ inline constexpr std::uint8_t kSplitAll = 3, kSplit = 4, kYReady = 5, kYFree = 6
 
 struct LinearDieTensors {
   GmTensor x, w, s, y;
-  GmTensor ws_w;                   // dequant: bf16, (die AICs x 2 x 128) x n
-  GmTensor ws_x, ws_alpha, ws_y;   // msd: pieces, alpha (x_rows x kAlphaCols, column 0), partials (die AICs x 2 x block_rows) x 128
+  GmTensor ws_w;                  // dequant: bf16, (die AICs x 2 x 128) x n
+  GmTensor ws_x, ws_alpha, ws_y;  // msd: pieces, alpha (x_rows x kAlphaCols, column 0), partials
+                                  // (die AICs x 2 x block_rows) x 128
 };
 
 void emit_linear_aic(CoreBuilder& core, const LinearPlan& plan, const LinearDieTensors& gm,
@@ -44,11 +45,10 @@ void emit_linear_aic(CoreBuilder& core, const LinearPlan& plan, const LinearDieT
 // `half`: 0 or 1, the AIV's 64 rows of each W tile.
 void emit_dequant_aiv(CoreBuilder& core, const LinearPlan& plan, const LinearDieTensors& gm,
                       const LinearCore& work, std::uint32_t half);
-// `index`: the AIV's place among all used AIVs of the chip (its share of X's rows); the pieces
-// go to every die's ws_x / ws_alpha. `half`: its rows of each row block in the recombination.
-void emit_msd_aiv(CoreBuilder& core, const LinearPlan& plan,
-                  const std::vector<LinearDieTensors>& dies, const LinearCore& work,
-                  std::uint32_t index, std::uint32_t half);
+// `index`: the AIV's place among its die's used AIVs (its share of X's rows: each die splits
+// all of X into its own ws_x / ws_alpha). `half`: its rows of each block in the recombination.
+void emit_msd_aiv(CoreBuilder& core, const LinearPlan& plan, const LinearDieTensors& gm,
+                  const LinearCore& work, std::uint32_t index, std::uint32_t half);
 
 // Rows [first, first + count) of a block's `real` tokens that AIV `half` recombines.
 struct RowShare {

@@ -8,8 +8,9 @@
 // most 128); MSD stacks its K pieces, [x^(1); x^(2); ...], `part` rows each, so part * K is a
 // multiple of 16 and at most 128.
 //
-// The K axis (n) moves in chunks of 256 elements: one AIV -> AIC hand-off of converted weight
-// (dequant), one L1 load of W and of X / the pieces (both). L0 steps: 128 for bf16, 256 for int8
+// The K axis (n) moves in chunks of 256 elements for dequant (one AIV -> AIC hand-off of
+// converted weight and one L1 load of it and of X) and in l1_cols (512 int8, 1024 int4: one
+// L2 line of a W row) for MSD's loads of W and the pieces. L0 steps: 128 for bf16, 256 for int8
 // and int4, or the scale group when it is shorter (MSD keeps one int32 partial per group).
 #include <cstdint>
 #include <string>
@@ -39,18 +40,20 @@ struct LinearPlan {
   std::vector<std::uint64_t> die_tile0, die_tiles;  // each die's slice: first global tile, count
   std::vector<std::uint32_t> die_cores;             // used AICs per die
   std::vector<LinearCore> cores;                    // every used AIC, die by die
-  std::uint32_t block_tokens = 16;  // tokens per row block
-  std::uint32_t block_rows = 16;    // L0A / L0C rows of a block (MSD: passes x block_tokens)
+  std::uint32_t block_tokens = 16;                  // tokens per row block
+  std::uint32_t block_rows = 16;  // L0A / L0C rows of a block (MSD: passes x block_tokens)
   std::uint64_t blocks = 1;
-  std::uint32_t k_step = 128;       // L0 K per mmad
+  std::uint32_t k_step = 128;  // L0 K per mmad
   // n per GM -> L1 load: 512 bytes of a W row, one whole L2 line (msd: 512 int8, 1024 int4),
   // so a load never half-fetches a line the next one then waits on; dequant: the hand-off chunk.
   std::uint32_t l1_cols = kLinearChunk;
-  std::uint32_t aivs = 0;           // AIVs used on the chip (MSD splits X over all of them)
 
   std::uint64_t x_rows() const { return blocks * block_tokens; }  // X, y rows (zero-padded)
   std::uint64_t tiles() const { return params.m / kLinearTile; }
   std::uint64_t chunks() const { return params.n / kLinearChunk; }
+  // dequant: K chunks per hand-off flag, so a tile sets at most 8 and the two tiles the AIVs
+  // may have in flight stay within the 16 sets a cross-core counter holds.
+  std::uint64_t chunk_group() const { return (chunks() + 7) / 8; }
   // Tokens of block `blk` that are real (the rest is padding).
   std::uint32_t real_tokens(std::uint64_t blk) const;
   std::string tensor_name(const std::string& base, std::uint32_t die) const;

@@ -20,6 +20,8 @@ namespace {
 
 using namespace linear_sync;
 constexpr std::uint32_t kSplitRows = 8, kSplitCols = 1024;
+// The smallest row maximum the split takes: 127 / 4e-37 = 3.2e38 is still a finite fp32.
+constexpr double kTinyMax = 4e-37;
 
 // A serial hand-off between two pipes of this core.
 void handoff(CoreBuilder& c, Pipe from, Pipe to) {
@@ -31,38 +33,41 @@ struct SplitBuffers {
   Tile xb, xf, qf, q, amax, rowmax, inv, alpha;
 };
 
-void split_rows(CoreBuilder& c, const LinearPlan& plan, const std::vector<LinearDieTensors>& dies,
-                const GmTensor& x, const SplitBuffers& b, std::uint64_t tok0, std::uint32_t rows) {
+void split_rows(CoreBuilder& c, const LinearPlan& plan, const LinearDieTensors& gm,
+                const SplitBuffers& b, std::uint64_t tok0, std::uint32_t rows) {
   const LinearParams& p = plan.params;
   const Tile amax = b.amax.sub(0, 0, rows, 1), rowmax = b.rowmax.sub(0, 0, rows, 1),
              inv = b.inv.sub(0, 0, rows, 1), alpha = b.alpha.sub(0, 0, rows, 1);
   auto load = [&](std::uint64_t col, std::uint32_t w) {
     handoff(c, Pipe::V, Pipe::MTE2);  // the previous chunk's xb is consumed
     const Tile xb = b.xb.dense(DType::bf16, rows, w), xf = b.xf.dense(DType::fp32, rows, w);
-    c.copy_gm_to_ub(xb, x.tile(tok0, col, rows, w));
+    c.copy_gm_to_ub(xb, gm.x.tile(tok0, col, rows, w));
     handoff(c, Pipe::MTE2, Pipe::V);
     c.vcast(xf, xb);
     return xf;
   };
   // Pass A: the row maxima.
   for (std::uint64_t col = 0; col < p.n; col += kSplitCols) {
-    const std::uint32_t w = static_cast<std::uint32_t>(std::min<std::uint64_t>(kSplitCols, p.n - col));
+    const std::uint32_t w =
+        static_cast<std::uint32_t>(std::min<std::uint64_t>(kSplitCols, p.n - col));
     const Tile xf = load(col, w);
     c.vabs(xf, xf);
     c.vrowmax(col == 0 ? amax : rowmax, xf);
     if (col != 0) c.vmax(amax, amax, rowmax);
   }
-  // inv = first / max(M, tiny) (an all-zero row gives zero pieces, not 0 * inf); alpha = M / first.
-  c.vmaxs(inv, amax, 1e-30);
-  c.vrec(inv, inv);
+  // M' = max(M, kTinyMax): an all-zero row gives zero pieces (not 0 * inf) and first / M' stays
+  // finite in fp32; inv = first / M', alpha = M' / first, the same M' in both.
+  c.vmaxs(amax, amax, kTinyMax);
+  c.vrec(inv, amax);
   c.vmuls(inv, inv, p.first_divisor());
   c.vmuls(alpha, amax, 1.0 / p.first_divisor());
   handoff(c, Pipe::V, Pipe::MTE3);
-  for (const LinearDieTensors& d : dies) c.copy_ub_to_gm(d.ws_alpha.tile(tok0, 0, rows, 1), alpha);
+  c.copy_ub_to_gm(gm.ws_alpha.tile(tok0, 0, rows, 1), alpha);
   // Pass B: the pieces.
   const std::uint64_t blk = tok0 / plan.block_tokens, t0 = tok0 % plan.block_tokens;
   for (std::uint64_t col = 0; col < p.n; col += kSplitCols) {
-    const std::uint32_t w = static_cast<std::uint32_t>(std::min<std::uint64_t>(kSplitCols, p.n - col));
+    const std::uint32_t w =
+        static_cast<std::uint32_t>(std::min<std::uint64_t>(kSplitCols, p.n - col));
     const Tile xf = load(col, w), qf = b.qf.dense(DType::fp32, rows, w),
                q = b.q.dense(p.piece(), rows, w);
     c.vrow_mul(xf, xf, inv);
@@ -71,7 +76,7 @@ void split_rows(CoreBuilder& c, const LinearPlan& plan, const std::vector<Linear
       c.vcast(q, xf, numeric::Rounding::nearest_even, /*saturate=*/true);
       handoff(c, Pipe::V, Pipe::MTE3);
       const std::uint64_t row = blk * plan.block_rows + std::uint64_t(k) * plan.block_tokens + t0;
-      for (const LinearDieTensors& d : dies) c.copy_ub_to_gm(d.ws_x.tile(row, col, rows, w), q);
+      c.copy_ub_to_gm(gm.ws_x.tile(row, col, rows, w), q);
       if (k + 1 == p.passes) break;
       c.vcast(qf, q);
       c.vsub(xf, xf, qf);
@@ -87,11 +92,9 @@ RowShare row_share(std::uint32_t real, std::uint32_t half) {
   return half == 0 ? RowShare{0, first_half} : RowShare{first_half, real - first_half};
 }
 
-void emit_msd_aiv(CoreBuilder& c, const LinearPlan& plan,
-                  const std::vector<LinearDieTensors>& dies, const LinearCore& work,
-                  std::uint32_t index, std::uint32_t half) {
+void emit_msd_aiv(CoreBuilder& c, const LinearPlan& plan, const LinearDieTensors& gm,
+                  const LinearCore& work, std::uint32_t index, std::uint32_t half) {
   const LinearParams& p = plan.params;
-  const LinearDieTensors& gm = dies[work.aic.die];
   // ---- split: a contiguous share of the tokens, in row groups inside one block ----
   {
     LocalBuffer ub = c.buffer(Buffer::UB);
@@ -104,13 +107,14 @@ void emit_msd_aiv(CoreBuilder& c, const LinearPlan& plan,
     b.rowmax = ub.alloc("msd split chunk max", DType::fp32, kSplitRows, 1);
     b.inv = ub.alloc("msd split 1/alpha", DType::fp32, kSplitRows, 1);
     b.alpha = ub.alloc("msd split alpha", DType::fp32, kSplitRows, 1);
-    const std::uint64_t per = (p.tokens + plan.aivs - 1) / plan.aivs;
+    const std::uint64_t aivs = std::uint64_t(plan.die_cores[work.aic.die]) * 2;  // of this die
+    const std::uint64_t per = (p.tokens + aivs - 1) / aivs;
     const std::uint64_t begin = std::min<std::uint64_t>(p.tokens, index * per),
                         end = std::min<std::uint64_t>(p.tokens, begin + per);
     for (std::uint64_t t = begin; t < end;) {
       const std::uint64_t block_end = (t / plan.block_tokens + 1) * plan.block_tokens;
       const auto rows = static_cast<std::uint32_t>(std::min({end, block_end, t + kSplitRows}) - t);
-      split_rows(c, plan, dies, gm.x, b, t, rows);
+      split_rows(c, plan, gm, b, t, rows);
       t += rows;
     }
     c.cross_core_set(isa::SyncMode::all_cores, kSplitAll, Pipe::MTE3);
@@ -135,7 +139,8 @@ void emit_msd_aiv(CoreBuilder& c, const LinearPlan& plan,
         handoff(c, Pipe::V, Pipe::MTE2);     // the previous job's partials are consumed
         handoff(c, Pipe::MTE3, Pipe::MTE2);  // and its fp32 y (z1's rows) is in GM
         const std::uint64_t tok = blk * plan.block_tokens + share.first;
-        c.copy_gm_to_ub(alpha_buf.sub(0, 0, share.count, 1), gm.ws_alpha.tile(tok, 0, share.count, 1));
+        c.copy_gm_to_ub(alpha_buf.sub(0, 0, share.count, 1),
+                        gm.ws_alpha.tile(tok, 0, share.count, 1));
         for (std::uint32_t k = 0; k < p.passes; ++k)
           c.copy_gm_to_ub(z[k].sub(0, 0, share.count, kLinearTile),
                           gm.ws_y.tile(slot + std::uint64_t(k) * plan.block_tokens + share.first, 0,

@@ -20,6 +20,9 @@
 // abstracted to this single rounding. With flag::atomic_add the cast value is then added to
 // dst in dst's type, as the GM atomics do (functional.cpp): two roundings, the cast then the
 // add, as a FixPipe feeding the L2's atomic adder would (assumed; not documented).
+// Eigen's GEMM blocks on the stack below a size limit; a 128 x 256 x 128 product's blocks
+// (256 KiB) overflow a SystemC thread's stack, so every temporary goes on the heap.
+#define EIGEN_STACK_ALLOCATION_LIMIT 0
 #include <Eigen/Dense>
 #include <algorithm>
 #include <type_traits>

@@ -68,8 +68,8 @@ enum class CmpMode : std::uint8_t { eq, ne, lt, le, gt, ge };
 // linear: h[c] = src0[c] * h[c-1] + src1[c]
 // logaddexp: h[c] = log(exp(h[c-1] + src0[c]) + exp(src1[c]))  (FINOM's log-domain scan)
 enum class ScanMode : std::uint8_t { linear, logaddexp };
-// Cross-core modes of CrossCoreSetFlag (HARDWARE.md §5): 0 all AICs or all AIVs of the die,
-// 1 the two AIVs of one AI core, 2 AIC <-> its AIVs.
+// Cross-core modes of CrossCoreSetFlag (HARDWARE.md §5): 0 a barrier across all AICs (or all
+// AIVs) of the launched block, chip-wide; 1 the two AIVs of one AI core; 2 AIC <-> its AIVs.
 enum class SyncMode : std::uint8_t { all_cores = 0, aiv_pair = 1, aic_aiv = 2 };
 
 namespace flag {

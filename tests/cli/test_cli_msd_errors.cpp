@@ -91,7 +91,8 @@ TEST_CASE("an msd_gemm scale with low above high exits 2 naming both values", "[
 
 TEST_CASE("msd_gemm cores beyond the 910B2's 24 AICs exit 2 naming kernel.cores' line", "[msd]") {
   // Checked against the chip when the kernel is planned (linear_plan.cpp), not when read.
-  check_error("cores_99.yaml", "12:10: kernel.cores: expected at most 24 AICs (ascend910b2 has 1 x 24), got 99");
+  check_error("cores_99.yaml",
+              "12:10: kernel.cores: expected at most 24 AICs (ascend910b2 has 1 x 24), got 99");
 }
 
 TEST_CASE("an msd_gemm x .npy of the wrong shape exits 2 naming kernel.x.path and both shapes",

@@ -37,9 +37,10 @@ double l2(const Json& report) { return report["check"]["l2_rel_error"].get<doubl
 
 }  // namespace
 
-TEST_CASE("dequant_gemm and msd_gemm with W8A16 per channel pass the fp64 check and MSD's L2 "
-          "error is far below dequant's on the same inputs",
-          "[msd]") {
+TEST_CASE(
+    "dequant_gemm and msd_gemm with W8A16 per channel pass the fp64 check and MSD's L2 "
+    "error is far below dequant's on the same inputs",
+    "[msd]") {
   const Json dq = run("dq_w8", kSmall + " --set kernel.name=dequant_gemm");
   const Json msd = run("msd_w8", kSmall);
   CHECK(dq["check"]["passed"] == true);
@@ -64,8 +65,9 @@ TEST_CASE("dequant_gemm and msd_gemm with int4 weights and groups pass the fp64 
   // group 128: 2 groups per K chunk (dequant: two row multiplies; MSD: two FixPipe partials).
   CHECK(run("dq_w4_g128", kSmall + " --set kernel.name=dequant_gemm --set kernel.weight=int4"
                                    " --set kernel.group=128")["check"]["passed"] == true);
-  CHECK(run("msd_w4_g128", kSmall + " --set kernel.weight=int4 --set kernel.group=128")
-            ["check"]["passed"] == true);
+  CHECK(run("msd_w4_g128",
+            kSmall + " --set kernel.weight=int4 --set kernel.group=128")["check"]["passed"] ==
+        true);
   // group 32: 8 scale rows per chunk on the Vector.
   CHECK(run("dq_w4_g32", kSmall + " --set kernel.name=dequant_gemm --set kernel.weight=int4"
                                   " --set kernel.group=32")["check"]["passed"] == true);
@@ -74,13 +76,14 @@ TEST_CASE("dequant_gemm and msd_gemm with int4 weights and groups pass the fp64 
   CHECK(msd["check"]["passed"] == true);
 }
 
-TEST_CASE("msd_gemm's int8 mmads are exact: on integer activations the split is exact and y "
-          "carries only fp32 rounding",
-          "[msd]") {
+TEST_CASE(
+    "msd_gemm's int8 mmads are exact: on integer activations the split is exact and y "
+    "carries only fp32 rounding",
+    "[msd]") {
   // Rows of integers in [-127, 127], each holding a 127: alpha = 1, q1 = x, q2 = 0.
   const std::uint64_t tokens = 8, n = 1024;
-  std::vector<std::uint8_t> bytes(ascendsim::numeric::dtype_bytes(ascendsim::numeric::DType::bf16,
-                                                                  tokens * n));
+  std::vector<std::uint8_t> bytes(
+      ascendsim::numeric::dtype_bytes(ascendsim::numeric::DType::bf16, tokens * n));
   std::mt19937_64 gen(5);
   for (std::uint64_t i = 0; i < tokens * n; ++i) {
     const double v = i % n == 7 ? 127.0 : double(std::int64_t(gen() % 255) - 127);
@@ -98,9 +101,10 @@ TEST_CASE("msd_gemm's int8 mmads are exact: on integer activations the split is 
   CHECK(l2(msd) < std::ldexp(1.0, -21));
 }
 
-TEST_CASE("in the decode shape of msd_gemm.yaml dequant's Cube waits on its Vector most of the "
-          "run while MSD removes the wait and is faster",
-          "[msd]") {
+TEST_CASE(
+    "in the decode shape of msd_gemm.yaml dequant's Cube waits on its Vector most of the "
+    "run while MSD removes the wait and is faster",
+    "[msd]") {
   const Json dq = run("dq_decode", " --timing-only --set kernel.name=dequant_gemm");
   const Json msd = run("msd_decode", " --timing-only");
   // The AIVs convert about 10.7 weights per cycle each (cast, multiply, cast: 3 x 2 cycles per
@@ -121,4 +125,38 @@ TEST_CASE("a timing-only msd_gemm run takes the cycles of the functional one", "
   const Json f = run("msd_functional", kSmall);
   const Json t = run("msd_timing", kSmall + " --timing-only");
   CHECK(f["cycles"] == t["cycles"]);
+}
+
+TEST_CASE("msd_gemm and dequant_gemm with full 128-row blocks pass and leave no unbalanced sync",
+          "[msd]") {
+  // 200 tokens: MSD blocks of 64 tokens (128 stacked rows: the cube's largest mmad here) and a
+  // partial last block; dequant blocks of 128. m = 384 gives 3 tiles to 5 AICs: two AICs have
+  // none and still take part in the split barrier.
+  const std::string shape =
+      " --set kernel.tokens=200 --set kernel.n=768 --set kernel.m=384"
+      " --set kernel.cores=5";
+  for (const char* name : {"msd_gemm", "dequant_gemm"}) {
+    const Json r = run(std::string("blocks_") + name, shape + " --set kernel.name=" + name);
+    CHECK(r["check"]["passed"] == true);
+    for (const auto& note : r["notes"])
+      CHECK_THAT(note.get<std::string>(), !Catch::Contains("unbalanced sync"));
+  }
+}
+
+TEST_CASE(
+    "dequant_gemm hands K chunks over in groups: n = 5120 at 256 tokens stays within the "
+    "16 sets of a cross-core counter",
+    "[msd]") {
+  // 20 chunks of 256 per tile: one flag per 3 chunks (7 sets a tile, two tiles in flight).
+  const Json r = run("dq_wide",
+                     " --timing-only --set kernel.name=dequant_gemm"
+                     " --set kernel.n=5120 --set kernel.m=5120 --set kernel.tokens=256");
+  CHECK(r["cycles"].get<double>() > 0);
+}
+
+TEST_CASE("msd_gemm on activations near fp32's smallest normals keeps its accuracy", "[msd]") {
+  // M ~ 4e-33: first / M is still a finite fp32, so the split scales as for N(0, 1).
+  const Json r = run("msd_tiny", kSmall + " --set 'kernel.x={kind: normal, mean: 0, std: 1e-33}'");
+  CHECK(r["check"]["passed"] == true);
+  CHECK(l2(r) < 1e-4);  // as the N(0, 1) run of the first case: the split's ~2^-15
 }
