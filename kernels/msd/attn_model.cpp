@@ -38,6 +38,21 @@ ModelPrediction attn_model(const AttnPlan& plan, const config::HardwareConfig& h
     notes.push_back("the KV traffic takes " + std::to_string(std::uint64_t(hbm_cycles)) +
                     " cycles at the chip's HBM rate, above T (" +
                     std::to_string(std::uint64_t(m.cycles)) + "): the run is memory-bound");
+  // Not in the paper: the busiest AIC's share of int8 K and V through the HBM ports of the
+  // cores that read it (msd: the AIC; dequant: its two AIVs), the plan's task imbalance included.
+  std::uint64_t busiest = 0;
+  for (const auto& c : plan.cores) busiest = std::max<std::uint64_t>(busiest, c.tasks.size());
+  const double kv_bytes = double(busiest) * double(p.s_kv) * (p.head_dim + p.v_dim);
+  const double port_cycles =
+      msd ? kv_bytes / hw.aic.port.hbm_read_bytes_per_cycle
+          : kv_bytes / (hw.aiv_per_aic * hw.aiv.port.hbm_read_bytes_per_cycle);
+  if (port_cycles > std::max(m.cycles, hbm_cycles))
+    notes.push_back("the busiest AIC's " + std::to_string(busiest) +
+                    " tasks read their int8 K and V through " +
+                    (msd ? std::string("its HBM port") : std::string("its AIVs' HBM ports")) +
+                    " in " + std::to_string(std::uint64_t(port_cycles)) +
+                    " cycles: the ports bound the run; the rest is the hand-offs between S, "
+                    "the softmax and O (sync.aic_cross_core_wait_share)");
   if (p.head_dim != p.v_dim)
     notes.push_back("Table 5 has one d; evaluated at (d_k + d_v) / 2 = " + std::to_string(int(d)));
   if (!msd)
@@ -49,6 +64,7 @@ ModelPrediction attn_model(const AttnPlan& plan, const config::HardwareConfig& h
                   {"cube_cycles", cube_cycles},
                   {"hbm_cycles", hbm_cycles},
                   {"roofline_cycles", std::max(m.cycles, hbm_cycles)},
+                  {"kv_port_cycles", port_cycles},
                   {"hbm_ratio_model", a.hbm_ratio},
                   {"vector_ratio_model", a.vector_ratio},
                   {"crossover_n", x.full},
