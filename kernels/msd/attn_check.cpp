@@ -163,8 +163,10 @@ TaskQ decode_q(const AttnPlan& plan, const DieTensors& g, std::uint64_t t) {
     const Eigen::RowVectorXd scaled =
         (q.x.row(i) * (kStep / a) - (kStep * q.q1.row(i) + q.q2.row(i))).cwiseAbs();
     q.err.row(i) = scaled * (a / kStep);
-    // |e| / (M / (2 127 254)) = 2 |e / (alpha / 254)| 127 alpha / M.
-    q.split_ratio = std::max(q.split_ratio, 2 * scaled.maxCoeff() * (kFirst * a) / max_x);
+    // |e| / (M / (2 127 254)) = 2 |e / (alpha / 254)| 127 alpha / M; rows below kSplitFloor are
+    // split at the floor's scale by design (Theorem 5.1 does not apply to them).
+    if (max_x >= kSplitFloor)
+      q.split_ratio = std::max(q.split_ratio, 2 * scaled.maxCoeff() * (kFirst * a) / max_x);
   }
   return q;
 }

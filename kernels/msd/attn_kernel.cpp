@@ -130,11 +130,18 @@ isa::Program AttnKernel::build(const config::HardwareConfig& hw, bool functional
     t.ws_p = builder.gm_tensor(name("ws_p"), piece, slots * plan.rows, p.s_kv, d);
     t.ws_o = builder.gm_tensor(name("ws_o"), DType::fp32, slots * plan.rows, p.v_dim, d);
   }
-  for (const AttnCore& w : plan.cores) {
-    const AttnDieTensors& gm = dies[w.aic.die];
-    emit_attn_aic(builder.core(w.aic), plan, gm, w);
-    for (std::uint32_t h = 0; h < hw.aiv_per_aic; ++h)
-      emit_attn_aiv(builder.aiv(w.aic.die, w.aic.index * hw.aiv_per_aic + h), plan, gm, w, h);
+  try {
+    for (const AttnCore& w : plan.cores) {
+      const AttnDieTensors& gm = dies[w.aic.die];
+      emit_attn_aic(builder.core(w.aic), plan, gm, w);
+      for (std::uint32_t h = 0; h < hw.aiv_per_aic; ++h)
+        emit_attn_aiv(builder.aiv(w.aic.die, w.aic.index * hw.aiv_per_aic + h), plan, gm, w, h);
+    }
+  } catch (const config::ConfigError& e) {  // a buffer too small for the rows of one task
+    throw config::ConfigError(p.where_queries + ": " + std::to_string(p.queries) +
+                              " query rows with head_dim " + std::to_string(p.head_dim) +
+                              " and v_dim " + std::to_string(p.v_dim) +
+                              " do not fit this chip's core buffers (" + e.what() + ")");
   }
   isa::Program program = builder.take();
   if (functional) place_inputs(program, plan);

@@ -23,6 +23,11 @@ AttnParams read_attn_params(const config::ConfigNode& kernel, LinearPipeline pip
   const config::ConfigNode s_kv = kernel.child("s_kv");
   p.s_kv = s_kv.as_uint(128, std::uint64_t(1) << 20);
   if (p.s_kv % 128 != 0) s_kv.fail("a multiple of 128 keys (one K / V tile and hand-off)");
+  // O = P V sums 127 x 127 int8 products over the keys in int32: exact up to 133143 of them.
+  if (pipeline == LinearPipeline::msd && p.s_kv > 131072)
+    s_kv.fail(
+        "at most 131072 keys for msd_attention (its int32 P V sums of 127 x 127 products "
+        "stay exact up to 2^31 / 16129 = 133143 keys)");
   if (const auto d = kernel.optional_child("head_dim")) {
     p.head_dim = static_cast<std::uint32_t>(d->as_uint(32, 576));
     if (p.head_dim % 32 != 0) d->fail("a multiple of 32 (whole int8 fractals of the cube's K)");

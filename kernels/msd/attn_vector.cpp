@@ -6,6 +6,7 @@
 #include <cmath>
 
 #include "kernels/msd/attn_pipeline.hpp"
+#include "kernels/msd/linear_plan.hpp"  // kSplitFloor
 
 namespace ascendsim::kernels {
 namespace {
@@ -142,8 +143,9 @@ class AttnAiv {
       }
       c_.vabs(tmp, x);
       c_.vrowmax(amax, tmp);
-      // M' = max(M, 4e-37): 127 / M' stays a finite fp32; inv and alpha_q use the same M'.
-      c_.vmaxs(amax, amax, 4e-37);
+      // M' = max(M, 2^-110): 127 / M' and alpha_q = M' / 127 stay normal fp32 (rows below the
+      // floor are split coarsely; the check exempts them from Theorem 5.1's gate).
+      c_.vmaxs(amax, amax, kSplitFloor);
       c_.vrec(inv, amax);
       c_.vmuls(inv, inv, 127.0);
       c_.vmuls(alpha, amax, 1.0 / 127.0);
@@ -185,20 +187,28 @@ class AttnAiv {
     const std::uint32_t n = rows_.count;
     if (n > 0) {
       LocalBuffer ub = phase();
-      const Tile s_buf = ub.alloc("attn S chunk", DType::fp32, n, kSoftCols);
-      const Tile z_buf = ub.alloc("attn S piece 2", DType::fp32, n, kSoftCols);
-      const Tile p_buf = ub.alloc("attn P chunk", msd_ ? DType::int8 : DType::bf16, n, kSoftCols);
+      const Tile s_all = ub.alloc("attn S chunk", DType::fp32, n, kSoftCols);
+      const Tile z_all = ub.alloc("attn S piece 2", DType::fp32, n, kSoftCols);
+      const Tile p_all = ub.alloc("attn P chunk", msd_ ? DType::int8 : DType::bf16, n, kSoftCols);
       const Tile m = ub.alloc("attn row max", DType::fp32, n, 1);
       const Tile part = ub.alloc("attn chunk max / sum", DType::fp32, n, 1);
       const Tile& l = l_[ti % 2];
       const std::uint64_t p_row0 = slot_row(ti, plan_.rows) + rows_.first;
+      // Chunks of 256 keys; the last is 128 wide when s_kv is an odd multiple of 128.
+      const auto width = [&](std::uint64_t col) {
+        return static_cast<std::uint32_t>(std::min<std::uint64_t>(kSoftCols, p_.s_kv - col));
+      };
       for (std::uint64_t col = 0; col < p_.s_kv; col += kSoftCols) {  // pass 1: m
-        load_scores(ti, col, kSoftCols, s_buf, z_buf);
+        const Tile s_buf = s_all.sub(0, 0, n, width(col)), z_buf = z_all.sub(0, 0, n, width(col));
+        load_scores(ti, col, width(col), s_buf, z_buf);
         c_.vrowmax(col == 0 ? m : part, s_buf);
         if (col != 0) c_.vmax(m, m, part);
       }
       for (std::uint64_t col = 0; col < p_.s_kv; col += kSoftCols) {  // pass 2: e, l, P
-        load_scores(ti, col, kSoftCols, s_buf, z_buf);
+        const std::uint32_t w = width(col);
+        const Tile s_buf = s_all.sub(0, 0, n, w), z_buf = z_all.sub(0, 0, n, w),
+                   p_buf = p_all.sub(0, 0, n, w);
+        load_scores(ti, col, w, s_buf, z_buf);
         c_.vrow_sub(s_buf, s_buf, m);
         c_.vexp(s_buf, s_buf);
         c_.vrowsum(col == 0 ? l : part, s_buf);
@@ -207,7 +217,7 @@ class AttnAiv {
           handoff(c_, Pipe::MTE3, Pipe::V);
           c_.vcast(p_buf, s_buf);
           handoff(c_, Pipe::V, Pipe::MTE3);
-          c_.copy_ub_to_gm(gm_.ws_p.tile(p_row0, col, n, kSoftCols), p_buf);
+          c_.copy_ub_to_gm(gm_.ws_p.tile(p_row0, col, n, w), p_buf);
           continue;
         }
         c_.vmuls(s_buf, s_buf, 127.0);  // P's pieces at alpha_P = 1 / 127 (max e = 1)
@@ -215,7 +225,7 @@ class AttnAiv {
           handoff(c_, Pipe::MTE3, Pipe::V);
           c_.vcast(p_buf, s_buf, numeric::Rounding::nearest_even, /*saturate=*/true);
           handoff(c_, Pipe::V, Pipe::MTE3);
-          c_.copy_ub_to_gm(gm_.ws_p.tile(p_row0 + k * plan_.n_pad, col, n, kSoftCols), p_buf);
+          c_.copy_ub_to_gm(gm_.ws_p.tile(p_row0 + k * plan_.n_pad, col, n, w), p_buf);
           if (k == 1) break;
           c_.vcast(z_buf, p_buf);
           c_.vsub(s_buf, s_buf, z_buf);

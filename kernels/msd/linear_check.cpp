@@ -93,8 +93,10 @@ TokenStats decode_token(const LinearPlan& plan, const Inputs& in, TokenBlock& b,
   }
   const Eigen::RowVectorXd scaled = (b.x.row(i) * last / alpha - qsum).cwiseAbs();
   b.err.row(i) = scaled * (alpha / last);
-  // |e| / (M / (2 first step^(K-1))) = 2 |e / w_last| first alpha / M.
-  st.max_err_ratio = 2 * scaled.maxCoeff() * (p.first_divisor() * alpha) / max_x;
+  // |e| / (M / (2 first step^(K-1))) = 2 |e / w_last| first alpha / M. A row whose max is below
+  // kSplitFloor is split at the floor's scale, by design: Theorem 5.1 does not apply to it.
+  st.max_err_ratio =
+      max_x < kSplitFloor ? 0.0 : 2 * scaled.maxCoeff() * (p.first_divisor() * alpha) / max_x;
   return st;
 }
 

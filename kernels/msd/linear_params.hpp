@@ -2,14 +2,16 @@
 // The parameters of the quantized-weight linear kernels `dequant_gemm` and `msd_gemm`
 // (y = (s_W . W_q) x, MSD.md §3) as a run file states them under `kernel:`:
 //
+// clang-format off
 //   kernel:
 //     name: msd_gemm        # dequant_gemm | msd_gemm
 //     tokens: 8             # b, rows of X (decode: 1..64; prefill: hundreds and more)
 //     n: 4096               # in features, the reduction length (a multiple of 256)
 //     m: 4096               # out features, rows of W (a multiple of 128)
 //     weight: int8          # int8 (W8A16) | int4 (W4A16)
-//     group: 0              # 0: one scale per output channel; else the group along n (32, 64, 128,
-//     256) passes: 2             # msd_gemm: K activation pieces (default 2 for int8, 3 for int4)
+//     group: 0              # 0: one scale per output channel; else the group along n
+//                           #   (32, 64, 128, 256)
+//     passes: 2             # msd_gemm: K activation pieces (default 2 for int8, 3 for int4)
 //     out_dtype: fp32       # fp32 | bf16
 //     seed: 1               # X drawn with seed, W with seed + 1, the scales with seed + 2
 //     x: {kind: normal, mean: 0, std: 1}   # any trace generator (uniform lo/hi, laplace loc/scale,
@@ -17,6 +19,7 @@
 //                           #   {kind: npy, path: x.npy} (tokens x n)
 //     scale: {low: 0.01, high: 1}          # s_W ~ U[low, high) (MSD.md §6: U[0.01, 1])
 //     cores: 24             # AICs used (with their AIVs), die by die (default: all)
+// clang-format on
 //
 // X is bf16, W_q uniform integers over the type's symmetric range (int8 -127..127, int4 -7..7),
 // s_W fp32 stored group-major (n / group rows of m; one row per-channel).

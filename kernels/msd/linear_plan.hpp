@@ -27,6 +27,9 @@ inline constexpr std::uint32_t kLinearChunk = 256;  // n per hand-off / L1 load
 // ws_alpha holds alpha in column 0 of 8-float rows: every GM row starts 32-byte aligned, as the
 // movers need, whichever AIV writes it.
 inline constexpr std::uint32_t kAlphaCols = 8;
+// The smallest row maximum MSD's splits scale by (2^-110): 127 / 2^-110 and 2^-110 / 127 are
+// normal fp32, so inv and alpha never overflow or flush; rows below it are split coarsely.
+inline constexpr double kSplitFloor = 0x1p-110;
 
 struct LinearCore {
   isa::CoreId aic;

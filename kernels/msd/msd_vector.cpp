@@ -20,8 +20,6 @@ namespace {
 
 using namespace linear_sync;
 constexpr std::uint32_t kSplitRows = 8, kSplitCols = 1024;
-// The smallest row maximum the split takes: 127 / 4e-37 = 3.2e38 is still a finite fp32.
-constexpr double kTinyMax = 4e-37;
 
 // A serial hand-off between two pipes of this core.
 void handoff(CoreBuilder& c, Pipe from, Pipe to) {
@@ -55,9 +53,10 @@ void split_rows(CoreBuilder& c, const LinearPlan& plan, const LinearDieTensors& 
     c.vrowmax(col == 0 ? amax : rowmax, xf);
     if (col != 0) c.vmax(amax, amax, rowmax);
   }
-  // M' = max(M, kTinyMax): an all-zero row gives zero pieces (not 0 * inf) and first / M' stays
-  // finite in fp32; inv = first / M', alpha = M' / first, the same M' in both.
-  c.vmaxs(amax, amax, kTinyMax);
+  // M' = max(M, kSplitFloor): an all-zero row gives zero pieces (not 0 * inf), first / M' and
+  // alpha = M' / first stay normal fp32; inv = first / M' and alpha use the same M'. Rows below
+  // the floor are split coarsely (the check exempts them from Theorem 5.1's gate).
+  c.vmaxs(amax, amax, kSplitFloor);
   c.vrec(inv, amax);
   c.vmuls(inv, inv, p.first_divisor());
   c.vmuls(alpha, amax, 1.0 / p.first_divisor());
