@@ -8,11 +8,21 @@
 //   L = sum_j w_j >= 1, p_j = w_j / L, V_jc = s_V[c] Vq_jc, ref_c = sum_j p_j V_jc.
 //   u = 2^-24; gamma_n = n u / (1 - n u) bounds an n-term fp32 sum in any order (Higham,
 //   Accuracy and Stability of Numerical Algorithms, 2nd ed., Lemma 3.1 and eq. 3.5).
+// dequant's reference operands. Its bound is taken against the reference of the operands the
+//   pipeline chose, K^ = bf16_RNE(fp32(s_K Kq)) and V^ = bf16_RNE(fp32(s_V Vq)) (MSD.md §3 /
+//   §10: the baseline's declared format is "K, V -> BF16"; both conversions are deterministic,
+//   so the check forms them exactly): in what follows, for dequant, x_c = Q_c, Kq_jc = K^_jc
+//   and V_jc = V^_jc. Charging the worst case of those two roundings instead (2^-8 relative,
+//   the bound's dominant term) leaves correct runs at ~1 % of the bound and lets a softmax
+//   scale off by 1 - 3 % pass (caught now). A K / V cast that truncates instead of rounding
+//   moves out by about half of P's remaining 2^-8 term, so it is caught only where the two line
+//   up (the default small run of configs/runs/msd_attention.yaml, not every seed). The figures
+//   (max_abs_error, rmse, l2_rel_error, frac_rel_error_above) stay against the true reference
+//   (s_K Kq, s_V Vq exact); format_l2_rel_error is the l2 error against the K^, V^ one.
 // 1. Scores. The kernel's S^_j = X_j + err, |err| <= delta_j:
-//   dequant: K^ = bf16(fp32(s_K Kq)) = s_K Kq (1 + theta), |theta| <= u_w = (1 + u)(1 + 2^-8) - 1;
-//     the products Q K^ are exact in fp32 (8 x 8 bits), their d-term fp32 sum gamma_d, FixPipe's
-//     x fl32(scale) 2 roundings: delta_j = scale A_j ((1 + u_w)(1 + gamma_d)(1 + u)^2 - 1),
-//     A_j = sum_c |x_c Kq_jc|.
+//   dequant: the products Q K^ are exact in fp32 (8 x 8 bits), their d-term fp32 sum gamma_d,
+//     FixPipe's x fl32(scale) 2 roundings: delta_j = scale A_j ((1 + gamma_d)(1 + u)^2 - 1),
+//     A_j = sum_c |Q_c K^_jc|.
 //   msd: x^_c = alpha (q1_c + q2_c / 254) (ws_q, ws_alpha) is off x_c by err_c (the whole split
 //     error, fp32(Q s_K) included; ~ alpha / 508 (1 + 0.023) by Theorem 5.1 and docs/msd.md);
 //     z_k = q_k Kq^T is exact in int32; S^ = fl(fl(fl(fl(z1) + fl(fl(z2) fl(1/254))) alpha)
@@ -27,9 +37,9 @@
 //   to O and l and cancels; only absolute terms see it (1 / K <= e^Delta). l^ = the fp32 sum
 //   of the e^_j (chunks of 256, then their adds): gamma_M.
 // 3. O, divided by K L:
-//   dequant: P^ = bf16(e^) (u_b = 2^-8), V^ = bf16(fp32(s_V Vq)) (u_w), exact products, an
-//     M-term fp32 sum in L0C: O / (K L) = sum_j p_j V_jc (1 + nu_j), |nu_j| <= mu_j =
-//     (1 + r_j)(1 + u_b)(1 + u_w)(1 + gamma_M) - 1.
+//   dequant: P^ = bf16(e^) (u_b = 2^-8), V^ exact (the reference's), exact products, an
+//     M-term fp32 sum in L0C: O / (K L) = sum_j p_j V^_jc (1 + nu_j), |nu_j| <= mu_j =
+//     (1 + r_j)(1 + u_b)(1 + gamma_M) - 1.
 //   msd: t = fl(127 e^), q1 = RNE(t), r = t - q1 (exact; |r| <= min(1/2, t)), q2 = RNE(fl(254 r))
 //     (|q2| <= 127: no saturation), so P^ = (q1 + q2 / 254) / 127 = e^ (1 + eps1) + zeta, |eps1|
 //     <= u and |zeta| <= min(beta_P, (1 + 4u) e^), beta_P = (1 + 254 u) / (127 x 508): q2's
@@ -49,7 +59,7 @@
 //     bound_c = e'_c + u_out (|ref_c| + e'_c) + half out_dtype's smallest subnormal,
 //   u_out = 2^-8 for bf16, 0 for fp32 (the division's rounding is the last).
 //   Hull: O^ / l^ is nearly a convex combination of the V^_j whatever the scores, so also
-//   e_c <= |ref_c| + hull max_j |V_jc|, hull = (1 + u_b)(1 + u_w)(1 + gamma_M) / (1 - gamma_M)
+//   e_c <= |ref_c| + hull max_j |V_jc|, hull = (1 + u_b)(1 + gamma_M) / (1 - gamma_M)
 //   for dequant (P^ <= e^ (1 + u_b)) and (2 + 5u + 3.01 gamma_7) / (1 - gamma_M) for msd
 //   (P^ <= (2 + 5u) e^ by step 3; the sum's error 3.01 gamma_7 e^): the smaller of the two is
 //   taken, the hull alone when Phi >= 1 (scores so large that the score error flips the softmax:
@@ -130,7 +140,8 @@ std::vector<std::uint64_t> row_range(std::uint64_t first, std::uint64_t count) {
 
 // A task's N query rows: x = Q . s_K and, for msd, the pieces, alpha and the split error.
 struct TaskQ {
-  MatrixRd x, q1, q2, err;  // N x d
+  MatrixRd qm, x, q1, q2, err;  // N x d: Q, Q . s_K, ...
+  Eigen::RowVectorXd s_k;
   Eigen::VectorXd q_abs_sum, alpha;
   double split_ratio = 0;  // max over rows of max |err| / Theorem 5.1's bound
 };
@@ -139,10 +150,10 @@ TaskQ decode_q(const AttnPlan& plan, const DieTensors& g, std::uint64_t t) {
   const AttnParams& p = plan.params;
   const std::uint64_t n = p.queries, d = p.head_dim;
   TaskQ q;
-  const MatrixRd qm = decode_rows(*g.q, row_range(t * plan.n_pad, n), d);
-  const Eigen::RowVectorXd s_k = decode_rows(*g.s_k, {t * 16}, d).row(0);
-  q.x = qm.array().rowwise() * s_k.array();
-  q.q_abs_sum = qm.cwiseAbs().rowwise().sum();
+  q.qm = decode_rows(*g.q, row_range(t * plan.n_pad, n), d);
+  q.s_k = decode_rows(*g.s_k, {t * 16}, d).row(0);
+  q.x = q.qm.array().rowwise() * q.s_k.array();
+  q.q_abs_sum = q.qm.cwiseAbs().rowwise().sum();
   if (!g.ws_q) return q;
   q.q1 = decode_rows(*g.ws_q, row_range(t * 2 * plan.n_pad, n), d);
   q.q2 = decode_rows(*g.ws_q, row_range(t * 2 * plan.n_pad + plan.n_pad, n), d);
@@ -174,7 +185,7 @@ TaskQ decode_q(const AttnPlan& plan, const DieTensors& g, std::uint64_t t) {
 // The bound's constants (the derivation above).
 struct Bound {
   bool msd = false;
-  double score_rel = 0;    // dequant: (1 + u_w)(1 + gamma_d)(1 + u)^2 - 1
+  double score_rel = 0;    // dequant: (1 + gamma_d)(1 + u)^2 - 1 (against K^)
   double chain_gamma = 0;  // msd: gamma_7
   double l_gamma = 0;      // gamma_M (l, dequant's O)
   double num_factor = 0;   // mu_j = (1 + r_j) num_factor - 1
@@ -184,16 +195,13 @@ struct Bound {
 
   explicit Bound(const AttnParams& p) : msd(p.pipeline == LinearPipeline::msd) {
     const double u_b = unit_roundoff(DType::bf16);
-    const double u_w = (1 + kU) * (1 + u_b) - 1;
-    score_rel = (1 + u_w) * (1 + gamma_n(double(p.head_dim), kU)) * (1 + kU) * (1 + kU) - 1;
+    score_rel = (1 + gamma_n(double(p.head_dim), kU)) * (1 + kU) * (1 + kU) - 1;
     chain_gamma = gamma_n(kChainRoundings, kU);
     l_gamma = gamma_n(double(p.s_kv), kU);
-    num_factor =
-        msd ? 1 + kU + kPieceMagnitude * chain_gamma : (1 + u_b) * (1 + u_w) * (1 + l_gamma);
+    num_factor = msd ? 1 + kU + kPieceMagnitude * chain_gamma : (1 + u_b) * (1 + l_gamma);
     beta_p = (1 + kStep * kU) / (kFirst * 2 * kStep);
-    hull =
-        (msd ? 2 + 5 * kU + kPieceMagnitude * chain_gamma : (1 + u_b) * (1 + u_w) * (1 + l_gamma)) /
-        (1 - l_gamma);
+    hull = (msd ? 2 + 5 * kU + kPieceMagnitude * chain_gamma : (1 + u_b) * (1 + l_gamma)) /
+           (1 - l_gamma);
     u_out = p.out_dtype == DType::fp32 ? 0.0 : unit_roundoff(p.out_dtype);
     out_tiny = smallest_positive(p.out_dtype) / 2;
   }
@@ -206,25 +214,44 @@ struct Bound {
 };
 
 // Task t of die g (global index `task`): every real query row, every column of out.
+// Row-wise softmax in fp64.
+MatrixRd softmax(MatrixRd s) {
+  for (Eigen::Index i = 0; i < s.rows(); ++i) {
+    s.row(i).array() = (s.row(i).array() - s.row(i).maxCoeff()).exp();
+    s.row(i) /= s.row(i).sum();
+  }
+  return s;
+}
+
+// dequant's operands: bf16_RNE(fp32(codes . s)) per element, as the AIV's convert forms them.
+MatrixRd chosen(const MatrixRd& codes, const Eigen::RowVectorXd& s) {
+  const MatrixRd exact = codes.array().rowwise() * s.array();
+  return exact.unaryExpr([](double v) { return numeric::quantize(DType::bf16, double(float(v))); });
+}
+
+// Task t of die g (global index `task`): every real query row, every column of out. The bound
+// goes to `tally`, against the reference of the operands the pipeline chose (dequant: K^, V^;
+// msd: s_K K_q, s_V V_q); dequant's error against the true reference goes to `truth` (no bound).
 void check_task(const AttnPlan& plan, const DieTensors& g, std::uint64_t t, std::uint64_t task,
-                const Bound& b, BoundTally& tally, std::uint64_t& rows) {
+                const Bound& b, BoundTally& tally, BoundTally& truth, std::uint64_t& rows) {
   const AttnParams& p = plan.params;
   const std::uint64_t n = p.queries, d = p.head_dim, dv = p.v_dim, keys = p.s_kv;
   const TaskQ q = decode_q(plan, g, t);
   const MatrixRd kq = decode_rows(*g.k, row_range(t * keys, keys), d);
-  const MatrixRd kq_abs_t = kq.cwiseAbs().transpose();
-  // w: X, then p. h: delta, then r, then G (steps 1 - 3).
-  MatrixRd w = p.scale * (q.x * kq.transpose());
+  const MatrixRd k_hat = b.msd ? MatrixRd() : chosen(kq, q.s_k);
+  // w: X (dequant: scale Q K^T), then p. h: delta, then r, then G (steps 1 - 3).
+  MatrixRd w = b.msd ? MatrixRd(p.scale * (q.x * kq.transpose()))
+                     : MatrixRd(p.scale * (q.qm * k_hat.transpose()));
   MatrixRd h;
   if (b.msd) {
-    h = q.err * kq_abs_t;
+    h = q.err * kq.cwiseAbs().transpose();
     const MatrixRd z =
         (q.q1 * kq.transpose()).cwiseAbs() + (q.q2 * kq.transpose()).cwiseAbs() / kStep;
     h.noalias() += b.chain_gamma * (q.alpha.asDiagonal() * z);
     h = p.scale * h;
     h.array() += 8 * kFlush;
   } else {
-    h = (p.scale * b.score_rel) * (q.x.cwiseAbs() * kq_abs_t);
+    h = (p.scale * b.score_rel) * (q.qm.cwiseAbs() * k_hat.cwiseAbs().transpose());
     for (Eigen::Index i = 0; i < h.rows(); ++i)
       h.row(i).array() += p.scale * kFlush * (q.q_abs_sum(i) + double(d)) + 8 * kFlush;
   }
@@ -256,8 +283,11 @@ void check_task(const AttnPlan& plan, const DieTensors& g, std::uint64_t t, std:
   }
   const MatrixRd vq = decode_rows(*g.v, row_range(t * keys, keys), dv);
   const Eigen::RowVectorXd s_v = decode_rows(*g.s_v, {t * 16}, dv).row(0);
-  const MatrixRd v = vq.array().rowwise() * s_v.array();
+  const MatrixRd v_true = vq.array().rowwise() * s_v.array();
+  const MatrixRd v = b.msd ? v_true : chosen(vq, s_v);
   const MatrixRd ref = w * v;
+  const MatrixRd ref_true =
+      b.msd ? MatrixRd() : MatrixRd(softmax(p.scale * (q.x * kq.transpose())) * v_true);
   const MatrixRd v_abs = v.cwiseAbs();
   const MatrixRd err = h * v_abs;
   const Eigen::RowVectorXd v_max = v_abs.colwise().maxCoeff();
@@ -269,9 +299,13 @@ void check_task(const AttnPlan& plan, const DieTensors& g, std::uint64_t t, std:
           phi(i) < 1
               ? std::min(hull, (err(i, c) + phi(i) * std::fabs(ref(i, c)) + tiny(i)) / (1 - phi(i)))
               : hull;
-      tally.add(ref(i, c), got(i, c), b(ref(i, c), e), [&] {
-        return Json{{"task", task}, {"row", std::uint64_t(i)}, {"column", std::uint64_t(c)}};
-      });
+      const auto where = [&] {
+        Json j{{"task", task}, {"row", std::uint64_t(i)}, {"column", std::uint64_t(c)}};
+        if (!b.msd) j["true_reference"] = ref_true(i, c);
+        return j;
+      };
+      tally.add(ref(i, c), got(i, c), b(ref(i, c), e), where);
+      if (!b.msd) truth.add(ref_true(i, c), got(i, c), HUGE_VAL, where);
     }
   }
   rows += n;
@@ -316,15 +350,24 @@ CheckResult check_attn(const AttnPlan& plan, const isa::Program& result) {
   const std::vector<std::uint64_t> checked = sample_rows(
       tasks, std::uint64_t(std::clamp(fit, 1.0, double(std::max<std::uint64_t>(tasks, 1)))));
   const Bound bound(p);
-  BoundTally tally;
+  BoundTally tally, truth;  // truth: dequant's error against the true reference
   std::uint64_t rows = 0;
   for (const std::uint64_t task : checked)
     for (std::uint32_t d = 0; d < plan.dies; ++d)
       if (task >= plan.die_task0[d] && task < plan.die_task0[d] + plan.die_tasks[d])
-        check_task(plan, dies[d], task - plan.die_task0[d], task, bound, tally, rows);
+        check_task(plan, dies[d], task - plan.die_task0[d], task, bound, tally, truth, rows);
 
-  tally.report(res);
   Json& x = res.extra;
+  if (msd) {
+    tally.report(res);
+  } else {  // the error figures against the true reference, pass and bound ratio against K^, V^
+    truth.report(res);
+    res.passed = tally.failures == 0;
+    x["worst_bound_ratio"] = tally.worst_ratio;
+    const ErrorMetrics& m = tally.metrics;
+    x["format_l2_rel_error"] =
+        m.sum_sq_error == 0 ? 0.0 : std::sqrt(m.sum_sq_error / m.sum_sq_reference);
+  }
   x["bound"] =
       msd ? "(sum_j G_j |V_jc| + Phi |ref_c| + tiny) / (1 - Phi), then O / l (2u) and the cast "
             "(u_out); G_j = p_j ((1 + r_j)(1 + u + 3.01 gamma_7) - 1) + min(beta_P e^Delta / L, "
@@ -332,11 +375,15 @@ CheckResult check_attn(const AttnPlan& plan, const isa::Program& result) {
             "r_j)(1 + gamma_M) - 1), r_j = e^eta_j (1 + 2^-22) - 1, eta_j = delta_j + u (m - "
             "x_j + delta_j + Delta), delta_j = scale (sum_c |x_c - x^_c| |K_jc| + gamma_7 alpha "
             "(|z1_j| + |z2_j| / 254)), Delta = max_j delta_j (attn_check.cpp)"
-          : "(sum_j G_j |V_jc| + Phi |ref_c| + tiny) / (1 - Phi), then O / l (2u) and the cast "
-            "(u_out); G_j = p_j ((1 + r_j)(1 + 2^-8)(1 + u_w)(1 + gamma_M) - 1), Phi = sum_j "
-            "p_j ((1 + r_j)(1 + gamma_M) - 1), r_j = e^eta_j (1 + 2^-22) - 1, eta_j = delta_j + "
-            "u (m - x_j + delta_j + Delta), delta_j = scale sum_c |q_c s_c K_jc| ((1 + u_w)(1 + "
-            "gamma_d)(1 + u)^2 - 1), u_w = (1 + 2^-24)(1 + 2^-8) - 1 (attn_check.cpp)";
+          : "against the reference of the operands the pipeline chose (MSD.md: K, V -> BF16), "
+            "ref = softmax(scale Q K^T) V^, K^ = bf16_RNE(fp32(s_K K_q)), V^ = "
+            "bf16_RNE(fp32(s_V V_q)), so K's and V's deterministic roundings are not charged as "
+            "worst cases (the error figures stay against the true reference; "
+            "format_l2_rel_error is against this one): (sum_j G_j |V^_jc| + Phi |ref_c| + tiny) "
+            "/ (1 - Phi), then O / l (2u) and the cast (u_out); G_j = p_j ((1 + r_j)(1 + "
+            "2^-8)(1 + gamma_M) - 1), Phi = sum_j p_j ((1 + r_j)(1 + gamma_M) - 1), r_j = "
+            "e^eta_j (1 + 2^-22) - 1, eta_j = delta_j + u (m - x_j + delta_j + Delta), delta_j = "
+            "scale sum_c |Q_c K^_jc| ((1 + gamma_d)(1 + u)^2 - 1) (attn_check.cpp)";
   if (msd) {
     x.update(activation_fields(plan, dies));
     // Q's split must meet Theorem 5.1 up to the Vector's fp32 arithmetic: the split's own
