@@ -57,7 +57,9 @@ int cmd_list(const Args& args, std::ostream& out) {
   if (fs::exists(rdir))
     for (const auto& e : fs::directory_iterator(rdir)) {
       if (e.path().extension() != ".yaml") continue;
-      const std::string rel = fs::relative(e.path(), project_root()).string();
+      // lexically: fs::relative would resolve default.yaml's symlink to its target's name.
+      std::string rel = e.path().lexically_relative(project_root()).string();
+      if (e.is_symlink()) rel += " -> " + fs::read_symlink(e.path()).string();
       (config::ConfigNode::load_file(e.path().string()).has("compare") ? compares : runs)
           .push_back(rel);
     }

@@ -168,3 +168,14 @@ TEST_CASE("a misspelt key in a sweep file exits 2 naming file, line and the key 
   CHECK_THAT(r.output, Catch::Contains("did you mean 'figures'?"));
   CHECK_FALSE(fs::exists(dir / "points"));
 }
+
+TEST_CASE("list names every kernel and config file and a symlinked run by its own name") {
+  const fs::path dir = fresh_dir("list");
+  const Ran r = run_ascendsim(dir, {"list"});
+  CHECK(r.exit_code == 0);
+  for (const char* kernel : {"dequant_attention", "dequant_gemm", "msd_attention", "msd_gemm"})
+    CHECK_THAT(r.output, Catch::Contains(std::string("  ") + kernel + "\n"));
+  // configs/runs/default.yaml is a symlink to amla_decode.yaml: listed as itself, not twice.
+  CHECK_THAT(r.output, Catch::Contains("configs/runs/default.yaml -> amla_decode.yaml"));
+  CHECK_THAT(r.output, Catch::Contains("configs/sweeps/msd_attention_n.yaml"));
+}

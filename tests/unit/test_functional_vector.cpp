@@ -24,7 +24,7 @@ TEST_CASE("vexp in fp16 overflows to inf past 65504 and counts one event per ele
   CHECK(ev.nan == 0);
 }
 
-TEST_CASE("vln of -1 produces NaN and counts it; ln(0) is -inf without an overflow event") {
+TEST_CASE("vln of -1 produces NaN and counts it while ln(0) is -inf without an overflow event") {
   Tile x(DType::fp32, 1, 3), y(DType::fp32, 1, 3);
   x.set(0, 0, -1);
   x.set(0, 1, 0);
@@ -97,7 +97,7 @@ TEST_CASE("vadds rounds its scalar to the operand type before adding") {
   CHECK(y.get(0, 0) == 2048.0);
 }
 
-TEST_CASE("vmax and vmin propagate NaN; vrelu, vabs, vsqrt, vrsqrt and vrec give exact values") {
+TEST_CASE("vmax and vmin propagate NaN and vrelu, vabs, vsqrt, vrsqrt and vrec give exact values") {
   Tile a(DType::fp32, 1, 2), b(DType::fp32, 1, 2), c(DType::fp32, 1, 2);
   a.set(0, 0, NAN);
   b.set(0, 0, 1);

@@ -189,7 +189,7 @@ TEST_CASE("outliers: the share beyond 6 std matches rate times the outlier tail"
   CHECK(std::abs(all_sd - sd * scale) < 5 * sd * scale / std::sqrt(2.0 * double(kN)));
 }
 
-TEST_CASE("the same seed gives the same bytes; another seed, others") {
+TEST_CASE("the same seed gives the same bytes and another seed others") {
   for (Kind kind : {Kind::laplace, Kind::student_t, Kind::cauchy, Kind::outliers}) {
     INFO(int(kind));
     const double a = kind == Kind::student_t ? 4.0 : 1.0;  // a valid dof; else loc / std
