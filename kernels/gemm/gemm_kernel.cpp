@@ -50,12 +50,6 @@ bool fill_input(isa::TensorDecl& decl, std::uint64_t rows, std::uint64_t cols,
   return unpadded;
 }
 
-isa::TensorDecl& find(isa::Program& p, const std::string& name) {
-  for (isa::TensorDecl& t : p.tensors)
-    if (t.name == name) return t;
-  throw std::logic_error("gemm: tensor '" + name + "' was not declared");
-}
-
 }  // namespace
 
 GemmKernel::GemmKernel(GemmParams params) : params_(std::move(params)) {}
@@ -74,8 +68,10 @@ isa::Program GemmKernel::build(const config::HardwareConfig& hw, bool functional
     if (!tiles.empty()) emit_gemm_core(builder.core(plan.cores[c]), plan, gm, tiles);
   }
   isa::Program program = builder.take();
-  fill_input(find(program, "a"), params_.m, params_.k, input_init(params_, 0), functional);
-  fill_input(find(program, "b"), params_.k, params_.n, input_init(params_, 1), functional);
+  fill_input(program.declared_tensor("a"), params_.m, params_.k, input_init(params_, 0),
+             functional);
+  fill_input(program.declared_tensor("b"), params_.k, params_.n, input_init(params_, 1),
+             functional);
   return program;
 }
 

@@ -34,12 +34,6 @@ std::vector<std::uint8_t> input_bytes(const MlaInput& in, std::uint64_t seed, DT
   return trace::generate_tensor_bytes(d);
 }
 
-isa::TensorDecl& find(isa::Program& p, const std::string& name) {
-  for (isa::TensorDecl& t : p.tensors)
-    if (t.name == name) return t;
-  throw std::logic_error("mla: tensor '" + name + "' was not declared");
-}
-
 // Copies the logical Q and KV rows into the die tensors (padding rows and tokens stay zero).
 void place_inputs(isa::Program& program, const MlaPlan& plan) {
   const MlaParams& p = plan.params;
@@ -52,11 +46,11 @@ void place_inputs(isa::Program& program, const MlaPlan& plan) {
   std::uint64_t token0 = 0;
   for (std::uint32_t r = 0; r < p.batch; ++r) {
     const MlaRequest& req = plan.requests[r];
-    isa::TensorDecl& qt = find(program, plan.tensor_name("q", req.die));
+    isa::TensorDecl& qt = program.declared_tensor(plan.tensor_name("q", req.die));
     qt.init.kind = isa::TensorInit::Kind::data;  // placed bytes, not a generator's
     std::memcpy(qt.data.data() + req.row0 * row_bytes, q.data() + r * rows_req * row_bytes,
                 rows_req * row_bytes);
-    isa::TensorDecl& kt = find(program, plan.tensor_name("kv", req.die));
+    isa::TensorDecl& kt = program.declared_tensor(plan.tensor_name("kv", req.die));
     kt.init.kind = isa::TensorInit::Kind::data;
     for (std::uint64_t t = 0; t < req.s_kv; ++t)
       std::memcpy(kt.data.data() + plan.kv_row(r, t) * row_bytes,

@@ -27,12 +27,6 @@ std::vector<std::uint8_t> draw(const isa::TensorInit& init, std::uint64_t seed, 
   return trace::generate_tensor_bytes(d);
 }
 
-isa::TensorDecl& find(isa::Program& p, const std::string& name) {
-  for (isa::TensorDecl& t : p.tensors)
-    if (t.name == name) return t;
-  throw std::logic_error("attn: tensor '" + name + "' was not declared");
-}
-
 // One task's M x cols values (fp32 draws) quantised per column into int8 rows of `q` starting
 // at row0, and its scales into the 16-row block of `s` at block row0_s.
 void quantise(const std::vector<std::uint8_t>& values, std::uint64_t first_row, std::uint64_t m,
@@ -75,11 +69,11 @@ void place_inputs(isa::Program& program, const AttnPlan& plan) {
   const auto k = draw(p.kv.init, p.seed + 1, DType::fp32, tasks * p.s_kv, d, "k");
   const auto v = draw(p.kv.init, p.seed + 2, DType::fp32, tasks * p.s_kv, dv, "v");
   for (std::uint32_t die = 0; die < plan.dies; ++die) {
-    auto& qt = find(program, plan.tensor_name("q", die));
-    auto& kt = find(program, plan.tensor_name("k", die));
-    auto& vt = find(program, plan.tensor_name("v", die));
-    auto& skt = find(program, plan.tensor_name("s_k", die));
-    auto& svt = find(program, plan.tensor_name("s_v", die));
+    auto& qt = program.declared_tensor(plan.tensor_name("q", die));
+    auto& kt = program.declared_tensor(plan.tensor_name("k", die));
+    auto& vt = program.declared_tensor(plan.tensor_name("v", die));
+    auto& skt = program.declared_tensor(plan.tensor_name("s_k", die));
+    auto& svt = program.declared_tensor(plan.tensor_name("s_v", die));
     for (std::uint64_t t = 0; t < plan.die_tasks[die]; ++t) {
       const std::uint64_t g = plan.die_task0[die] + t;  // the task's global index
       const std::uint64_t row_bytes = numeric::dtype_bytes(DType::bf16, d);

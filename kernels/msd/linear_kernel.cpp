@@ -25,12 +25,6 @@ std::vector<std::uint8_t> generated(const isa::TensorInit& init, DType t, std::u
   return trace::generate_tensor_bytes(d);
 }
 
-isa::TensorDecl& find(isa::Program& p, const std::string& name) {
-  for (isa::TensorDecl& t : p.tensors)
-    if (t.name == name) return t;
-  throw std::logic_error("linear: tensor '" + name + "' was not declared");
-}
-
 // Copies rows x [col0, col0 + cols) of a row-major (rows x total_cols) array into `dst`
 // (rows x cols, dense from its first byte).
 void copy_columns(std::vector<std::uint8_t>& dst, const std::vector<std::uint8_t>& src, DType t,
@@ -67,15 +61,14 @@ void place_inputs(isa::Program& program, const LinearPlan& plan) {
   for (std::uint32_t d = 0; d < plan.dies; ++d) {
     const std::uint64_t row0 = plan.die_tile0[d] * kLinearTile,
                         rows = plan.die_tiles[d] * kLinearTile;
-    isa::TensorDecl& xt = find(program, plan.tensor_name("x", d));
+    isa::TensorDecl& xt = program.declared_tensor(plan.tensor_name("x", d));
     std::memcpy(xt.data.data(), x.data(), x.size());  // the padding rows stay zero
-    isa::TensorDecl& wt = find(program, plan.tensor_name("w", d));
+    isa::TensorDecl& wt = program.declared_tensor(plan.tensor_name("w", d));
     const std::uint64_t w_row = numeric::dtype_bytes(p.weight, p.n);
     std::memcpy(wt.data.data(), w.data() + row0 * w_row, rows * w_row);
-    copy_columns(find(program, plan.tensor_name("s", d)).data, s, DType::fp32, p.groups(), p.m,
-                 row0, rows);
-    for (auto* t : {&xt, &wt, &find(program, plan.tensor_name("s", d))})
-      t->init.kind = Kind::data;  // placed bytes, not a generator's
+    isa::TensorDecl& st = program.declared_tensor(plan.tensor_name("s", d));
+    copy_columns(st.data, s, DType::fp32, p.groups(), p.m, row0, rows);
+    for (auto* t : {&xt, &wt, &st}) t->init.kind = Kind::data;  // placed bytes, not a generator's
   }
 }
 

@@ -1,6 +1,8 @@
 // Sizes and look-ups of a Program and its tensor declarations.
 #include "sim/isa/program.hpp"
 
+#include <stdexcept>
+
 namespace ascendsim::isa {
 
 // An empty shape declares nothing (0 elements), not a scalar: every tensor a kernel or a trace
@@ -18,6 +20,12 @@ const TensorDecl* Program::find_tensor(const std::string& name) const {
   for (const TensorDecl& t : tensors)
     if (t.name == name) return &t;
   return nullptr;
+}
+
+TensorDecl& Program::declared_tensor(const std::string& name) {
+  for (TensorDecl& t : tensors)
+    if (t.name == name) return t;
+  throw std::logic_error("tensor '" + name + "' was not declared");
 }
 
 std::uint64_t Program::instruction_count() const {

@@ -53,13 +53,16 @@ struct CoreProgram {
 
 struct Program {
   // Which kernel generated this program: its run-file `kernel:` node as one line of flow YAML
-  // ({name: gemm, m: 256, ...}; empty for hand-written traces). A trace carries it so that `trace run` can recreate the
-  // kernel's check and model and give the same report as the run it was dumped from.
+  // ({name: gemm, m: 256, ...}; empty for hand-written traces). A trace carries it so that
+  // `trace run` can recreate the kernel's check and model and give the same report as the run
+  // it was dumped from.
   std::string kernel;
   std::vector<TensorDecl> tensors;
   std::vector<CoreProgram> cores;  // at most one per core; cores without a program idle
 
   const TensorDecl* find_tensor(const std::string& name) const;
+  // The tensor a generator declared itself; std::logic_error if it did not (a generator bug).
+  TensorDecl& declared_tensor(const std::string& name);
   std::uint64_t instruction_count() const;
 };
 
