@@ -78,8 +78,7 @@ void amla_n_update(MlaAiv& a, const MlaTaskRef& t) {
     c.wait_flag(Pipe::MTE3, Pipe::V, 2 + w);
     c.vdup(bc, 0.0);
     c.vrow_add(bc, bc, n);
-    c.set_flag(Pipe::V, Pipe::MTE3, 2 + w);
-    c.wait_flag(Pipe::V, Pipe::MTE3, 2 + w);
+    c.handoff(Pipe::V, Pipe::MTE3, 2 + w);
     c.set_atomic_add();
     for (std::uint32_t q = 0; q < kMlaDv / kBroadcastCols; ++q)
       c.copy_ub_to_gm(a.gm.o_acc.tile(a.group_row(t) + r0, q * kBroadcastCols, rows, kBroadcastCols)

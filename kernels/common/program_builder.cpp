@@ -245,6 +245,11 @@ void CoreBuilder::wait_flag(Pipe src, Pipe dst, std::uint8_t event_id) {
   ins.event_id = event_id;
   emit(ins);
 }
+
+void CoreBuilder::handoff(Pipe src, Pipe dst, std::uint8_t event_id) {
+  set_flag(src, dst, event_id);
+  wait_flag(src, dst, event_id);
+}
 void CoreBuilder::pipe_barrier(Pipe p) {
   Instruction ins = make(Opcode::pipe_barrier, Pipe::S);
   ins.peer = p;

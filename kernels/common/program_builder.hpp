@@ -124,6 +124,8 @@ class CoreBuilder {
   // ---- synchronisation ----
   void set_flag(Pipe src, Pipe dst, std::uint8_t event_id);
   void wait_flag(Pipe src, Pipe dst, std::uint8_t event_id);
+  // set_flag then wait_flag: `dst`'s later instructions wait for `src`'s earlier ones.
+  void handoff(Pipe src, Pipe dst, std::uint8_t event_id);
   void pipe_barrier(Pipe p);
   // `on`: the pipe whose earlier work the set signals (PIPE_S only where the chip allows it).
   void cross_core_set(isa::SyncMode mode, std::uint8_t flag_id, Pipe on);

@@ -46,8 +46,7 @@ void emit_dequant_aiv(CoreBuilder& c, const LinearPlan& plan, const LinearDieTen
       c.wait_flag(Pipe::V, Pipe::MTE2, pp);
       c.copy_gm_to_ub(in[pp], gm.w.tile(row, col, kRows, kLinearChunk));
       c.copy_gm_to_ub(scales[pp], gm.s.tile(col / span, row, groups_per_chunk, kRows));
-      c.set_flag(Pipe::MTE2, Pipe::V, pp);
-      c.wait_flag(Pipe::MTE2, Pipe::V, pp);
+      c.handoff(Pipe::MTE2, Pipe::V, pp);
       c.vcast(wide, in[pp]);
       // s[g][row .. row + 63] is 64 contiguous floats: read as the 64 x 1 column of a row op.
       for (std::uint32_t g = 0; g < groups_per_chunk; ++g) {
@@ -57,8 +56,7 @@ void emit_dequant_aiv(CoreBuilder& c, const LinearPlan& plan, const LinearDieTen
       c.set_flag(Pipe::V, Pipe::MTE2, pp);
       c.wait_flag(Pipe::MTE3, Pipe::V, pp);
       c.vcast(out[pp], wide);
-      c.set_flag(Pipe::V, Pipe::MTE3, pp);
-      c.wait_flag(Pipe::V, Pipe::MTE3, pp);
+      c.handoff(Pipe::V, Pipe::MTE3, pp);
       c.copy_ub_to_gm(gm.ws_w.tile(ws_row, col, kRows, kLinearChunk), out[pp]);
       c.set_flag(Pipe::MTE3, Pipe::V, pp);
       if ((ch + 1) % plan.chunk_group() == 0 || ch + 1 == plan.chunks())

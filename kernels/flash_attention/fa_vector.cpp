@@ -34,11 +34,9 @@ void fa_rescale(MlaAiv& a, const MlaTaskRef& t) {
     const Tile gm = a.gm.o_acc.tile(a.group_row(t) + i * kSubRows, 0, kSubRows, kMlaDv);
     c.wait_flag(Pipe::MTE3, Pipe::MTE2, w);
     c.copy_gm_to_ub(o, gm);
-    c.set_flag(Pipe::MTE2, Pipe::V, id);
-    c.wait_flag(Pipe::MTE2, Pipe::V, id);
+    c.handoff(Pipe::MTE2, Pipe::V, id);
     c.vrow_mul(o, o, MlaAiv::col(a.st.alpha, i));
-    c.set_flag(Pipe::V, Pipe::MTE3, id);
-    c.wait_flag(Pipe::V, Pipe::MTE3, id);
+    c.handoff(Pipe::V, Pipe::MTE3, id);
     c.copy_ub_to_gm(gm, o);
     c.set_flag(Pipe::MTE3, Pipe::MTE2, w);
   }

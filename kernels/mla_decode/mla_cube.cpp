@@ -72,8 +72,7 @@ class AicEmitter {
     c_.wait_flag(Pipe::M, Pipe::MTE1, b);
     c_.load_l0a(a, a_src);
     c_.load_l0b(bt, b_src, transpose_b);
-    c_.set_flag(Pipe::MTE1, Pipe::M, b);
-    c_.wait_flag(Pipe::MTE1, Pipe::M, b);
+    c_.handoff(Pipe::MTE1, Pipe::M, b);
     c_.mmad(acc, a, bt, accumulate);
     c_.set_flag(Pipe::M, Pipe::MTE1, b);
   }
@@ -84,8 +83,7 @@ class AicEmitter {
     return buf_.l0c[cur_l0c_].dense(DType::fp32, rows, cols);
   }
   void drain_l0c(const Tile& dst, const Tile& acc) {
-    c_.set_flag(Pipe::M, Pipe::FIX, cur_l0c_);
-    c_.wait_flag(Pipe::M, Pipe::FIX, cur_l0c_);
+    c_.handoff(Pipe::M, Pipe::FIX, cur_l0c_);
     c_.fixpipe(dst, acc);
     c_.set_flag(Pipe::FIX, Pipe::M, cur_l0c_);
   }

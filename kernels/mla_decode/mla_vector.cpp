@@ -61,8 +61,7 @@ std::uint32_t MlaAiv::softmax(const MlaTaskRef& t, std::uint32_t i) {
   const Tile sv = shaped(s[b], DType::fp32, kSubRows, width);
   c.wait_flag(Pipe::V, Pipe::MTE2, b);
   c.copy_gm_to_ub(sv, gm.ws_s.tile(ws_row(t) + i * kSubRows, 0, kSubRows, width));
-  c.set_flag(Pipe::MTE2, Pipe::V, b);
-  c.wait_flag(Pipe::MTE2, Pipe::V, b);
+  c.handoff(Pipe::MTE2, Pipe::V, b);
   c.vmuls(sv, sv, plan.params.scale);
   // After the scaling, so any positive scale leaves the padding at kMasked.
   if (tokens < width) c.vdup(sv.sub(0, tokens, kSubRows, width - tokens), kMasked);
@@ -99,8 +98,7 @@ std::uint32_t MlaAiv::acquire_p() {
 
 void MlaAiv::store_p(std::uint32_t b, const Tile& dst_gm, const Tile& src) {
   const auto id = static_cast<std::uint8_t>(b);
-  c.set_flag(Pipe::V, Pipe::MTE3, id);
-  c.wait_flag(Pipe::V, Pipe::MTE3, id);
+  c.handoff(Pipe::V, Pipe::MTE3, id);
   c.copy_ub_to_gm(dst_gm, src);
   c.set_flag(Pipe::MTE3, Pipe::V, id);
 }
@@ -157,8 +155,7 @@ void finalize(MlaAiv& a, const MlaTaskRef& t, const Tile& lden, bool sanitize) {
     const std::uint64_t row0 = a.group_row(t) + j * kFinalRows;
     c.wait_flag(Pipe::V, Pipe::MTE2, static_cast<std::uint8_t>(b));
     c.copy_gm_to_ub(o, a.gm.o_acc.tile(row0, 0, kFinalRows, kMlaDv));
-    c.set_flag(Pipe::MTE2, Pipe::V, static_cast<std::uint8_t>(b));
-    c.wait_flag(Pipe::MTE2, Pipe::V, static_cast<std::uint8_t>(b));
+    c.handoff(Pipe::MTE2, Pipe::V, static_cast<std::uint8_t>(b));
     const std::uint32_t pb = a.acquire_p();
     if (sanitize) {
       const Tile u = MlaAiv::shaped(a.p[pb], DType::fp32, kFinalRows, kMlaDv);

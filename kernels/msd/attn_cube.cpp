@@ -74,8 +74,7 @@ class AttnAic {
     const Tile l0b = l0b_[q].dense(in_, transpose ? b.cols : b.rows, transpose ? b.rows : b.cols);
     c_.load_l0a(l0a, a);
     c_.load_l0b(l0b, b, transpose);
-    c_.set_flag(Pipe::MTE1, Pipe::M, q);
-    c_.wait_flag(Pipe::MTE1, Pipe::M, q);
+    c_.handoff(Pipe::MTE1, Pipe::M, q);
     if (first) c_.wait_flag(Pipe::FIX, Pipe::M, cs);
     c_.mmad(l0c_[cs].dense(l0c_[cs].dtype, a.rows, l0b.cols), l0a, l0b, !first);
     c_.set_flag(Pipe::M, Pipe::MTE1, q);
@@ -85,8 +84,7 @@ class AttnAic {
   // The accumulation in L0C tile cs is complete: FixPipe it to `dst`.
   void drain(const Tile& dst, double scale, const Tile* per_column) {
     const std::uint8_t cs = std::uint8_t(acc_ % 2);
-    c_.set_flag(Pipe::M, Pipe::FIX, cs);
-    c_.wait_flag(Pipe::M, Pipe::FIX, cs);
+    c_.handoff(Pipe::M, Pipe::FIX, cs);
     const Tile src = l0c_[cs].dense(l0c_[cs].dtype, dst.rows, dst.cols);
     if (per_column)
       c_.fixpipe_per_channel(dst, src, *per_column);
@@ -119,8 +117,7 @@ class AttnAic {
         c_.copy_gm_to_l1(k_[pp],
                          gm_.ws_k.tile(kv_slot_row(ti) + kt * kAttnKeyTile, 0, kAttnKeyTile, d));
       }
-      c_.set_flag(Pipe::MTE2, Pipe::MTE1, pp);
-      c_.wait_flag(Pipe::MTE2, Pipe::MTE1, pp);
+      c_.handoff(Pipe::MTE2, Pipe::MTE1, pp);
       for (std::uint32_t s = 0; s < d / st; ++s)
         step(q.sub(0, s * st, rows, st), k_[pp].sub(0, s * st, kAttnKeyTile, st), true, s == 0);
       c_.set_flag(Pipe::MTE1, Pipe::MTE2, pp);
@@ -138,8 +135,7 @@ class AttnAic {
     c_.cross_core_wait(kPReady);
     if (msd_) {  // s_V of the task -> L1, FixPipe takes 128 columns into FB per tile
       c_.copy_gm_to_l1(s_v_, gm_.s_v.tile(t * 16, 0, 1, p_.v_dim));
-      c_.set_flag(Pipe::MTE2, Pipe::FIX, 2);
-      c_.wait_flag(Pipe::MTE2, Pipe::FIX, 2);
+      c_.handoff(Pipe::MTE2, Pipe::FIX, 2);
     }
     for (std::uint32_t nt = 0; nt < plan_.v_tiles(); ++nt) {
       for (std::uint64_t kt = 0; kt < plan_.key_tiles(); ++kt) {
@@ -153,8 +149,7 @@ class AttnAic {
                            gm_.ws_v.tile(kv_slot_row(ti) + key, col, kAttnKeyTile, kAttnVTile));
         }
         c_.copy_gm_to_l1(p_l1_[pp], gm_.ws_p.tile(slot_row(ti, rows), key, rows, kAttnKeyTile));
-        c_.set_flag(Pipe::MTE2, Pipe::MTE1, pp);
-        c_.wait_flag(Pipe::MTE2, Pipe::MTE1, pp);
+        c_.handoff(Pipe::MTE2, Pipe::MTE1, pp);
         step(p_l1_[pp], v_[pp], false, kt == 0);
         c_.set_flag(Pipe::MTE1, Pipe::MTE2, pp);
       }
@@ -169,8 +164,7 @@ class AttnAic {
       }
     }
     if (msd_) {  // s_V's L1 copy may be replaced once FixPipe took the last tile of it
-      c_.set_flag(Pipe::FIX, Pipe::MTE2, 2);
-      c_.wait_flag(Pipe::FIX, Pipe::MTE2, 2);
+      c_.handoff(Pipe::FIX, Pipe::MTE2, 2);
     }
     c_.cross_core_set(isa::SyncMode::aic_aiv, kODone, Pipe::FIX);
   }

@@ -15,10 +15,8 @@ using namespace attn_sync;
 constexpr std::uint32_t kRows16 = 16;     // rows per conversion step (the scale block's rows)
 constexpr std::uint32_t kSoftCols = 256;  // S columns per softmax step
 
-void handoff(CoreBuilder& c, Pipe from, Pipe to) {
-  c.set_flag(from, to, 7);
-  c.wait_flag(from, to, 7);
-}
+// The event of the serial hand-offs between two pipes of this core (CoreBuilder::handoff).
+constexpr std::uint8_t kSerial = 7;
 
 class AttnAiv {
  public:
@@ -93,15 +91,13 @@ class AttnAiv {
         const std::uint64_t key = kt * kAttnKeyTile + half_ * kHalf + r;
         c_.wait_flag(Pipe::V, Pipe::MTE2, pp);
         c_.copy_gm_to_ub(in[pp], src.tile(t * p_.s_kv + key, 0, kRows16, cols));
-        c_.set_flag(Pipe::MTE2, Pipe::V, pp);
-        c_.wait_flag(Pipe::MTE2, Pipe::V, pp);
+        c_.handoff(Pipe::MTE2, Pipe::V, pp);
         c_.vcast(wide, in[pp]);
         c_.set_flag(Pipe::V, Pipe::MTE2, pp);
         c_.vmul(wide, wide, s);
         c_.wait_flag(Pipe::MTE3, Pipe::V, pp);
         c_.vcast(out[pp], wide);
-        c_.set_flag(Pipe::V, Pipe::MTE3, pp);
-        c_.wait_flag(Pipe::V, Pipe::MTE3, pp);
+        c_.handoff(Pipe::V, Pipe::MTE3, pp);
         c_.copy_ub_to_gm(
             ws.tile(
                 (std::uint64_t(work_.die_slot) * kAttnKvSlots + ti % kAttnKvSlots) * p_.s_kv + key,
@@ -134,7 +130,7 @@ class AttnAiv {
       const Tile& alpha = alpha_[ti % 2];
       c_.copy_gm_to_ub(s, gm_.s_k.tile(t * 16, 0, kRows16, d));
       c_.copy_gm_to_ub(xb, gm_.q.tile(t * plan_.n_pad + rows_.first, 0, n, d));
-      handoff(c_, Pipe::MTE2, Pipe::V);
+      c_.handoff(Pipe::MTE2, Pipe::V, kSerial);
       c_.vcast(x, xb);
       for (std::uint32_t r = 0; r < n; r += kRows16) {
         const std::uint32_t m = std::min(kRows16, n - r);
@@ -150,12 +146,12 @@ class AttnAiv {
       c_.vmuls(inv, inv, 127.0);
       c_.vmuls(alpha, amax, 1.0 / 127.0);
       c_.vrow_mul(x, x, inv);
-      handoff(c_, Pipe::V, Pipe::MTE3);
+      c_.handoff(Pipe::V, Pipe::MTE3, kSerial);
       c_.copy_ub_to_gm(gm_.ws_alpha.tile(t * plan_.n_pad + rows_.first, 0, n, 1), alpha);
       for (std::uint32_t k = 0; k < 2; ++k) {
-        handoff(c_, Pipe::MTE3, Pipe::V);
+        c_.handoff(Pipe::MTE3, Pipe::V, kSerial);
         c_.vcast(q, x, numeric::Rounding::nearest_even, /*saturate=*/true);
-        handoff(c_, Pipe::V, Pipe::MTE3);
+        c_.handoff(Pipe::V, Pipe::MTE3, kSerial);
         c_.copy_ub_to_gm(gm_.ws_q.tile(t * plan_.rows + k * plan_.n_pad + rows_.first, 0, n, d), q);
         if (k == 1) break;
         c_.vcast(tmp, q);
@@ -171,10 +167,10 @@ class AttnAiv {
                    const Tile& z2) {
     const std::uint32_t n = rows_.count;
     const std::uint64_t row0 = slot_row(ti, plan_.rows) + rows_.first;
-    handoff(c_, Pipe::V, Pipe::MTE2);
+    c_.handoff(Pipe::V, Pipe::MTE2, kSerial);
     c_.copy_gm_to_ub(s, gm_.ws_s.tile(row0, col, n, w));
     if (msd_) c_.copy_gm_to_ub(z2, gm_.ws_s.tile(row0 + plan_.n_pad, col, n, w));
-    handoff(c_, Pipe::MTE2, Pipe::V);
+    c_.handoff(Pipe::MTE2, Pipe::V, kSerial);
     if (!msd_) return;
     c_.vmuls(z2, z2, 1.0 / 254.0);
     c_.vadd(s, s, z2);
@@ -214,17 +210,17 @@ class AttnAiv {
         c_.vrowsum(col == 0 ? l : part, s_buf);
         if (col != 0) c_.vadd(l, l, part);
         if (!msd_) {
-          handoff(c_, Pipe::MTE3, Pipe::V);
+          c_.handoff(Pipe::MTE3, Pipe::V, kSerial);
           c_.vcast(p_buf, s_buf);
-          handoff(c_, Pipe::V, Pipe::MTE3);
+          c_.handoff(Pipe::V, Pipe::MTE3, kSerial);
           c_.copy_ub_to_gm(gm_.ws_p.tile(p_row0, col, n, w), p_buf);
           continue;
         }
         c_.vmuls(s_buf, s_buf, 127.0);  // P's pieces at alpha_P = 1 / 127 (max e = 1)
         for (std::uint32_t k = 0; k < 2; ++k) {
-          handoff(c_, Pipe::MTE3, Pipe::V);
+          c_.handoff(Pipe::MTE3, Pipe::V, kSerial);
           c_.vcast(p_buf, s_buf, numeric::Rounding::nearest_even, /*saturate=*/true);
-          handoff(c_, Pipe::V, Pipe::MTE3);
+          c_.handoff(Pipe::V, Pipe::MTE3, kSerial);
           c_.copy_ub_to_gm(gm_.ws_p.tile(p_row0 + k * plan_.n_pad, col, n, w), p_buf);
           if (k == 1) break;
           c_.vcast(z_buf, p_buf);
@@ -249,11 +245,11 @@ class AttnAiv {
     const std::uint64_t row0 = slot_row(ti, plan_.rows) + rows_.first;
     for (std::uint32_t nt = 0; nt < plan_.v_tiles(); ++nt) {
       const std::uint64_t col = std::uint64_t(nt) * kAttnVTile;
-      handoff(c_, Pipe::V, Pipe::MTE2);
-      handoff(c_, Pipe::MTE3, Pipe::MTE2);
+      c_.handoff(Pipe::V, Pipe::MTE2, kSerial);
+      c_.handoff(Pipe::MTE3, Pipe::MTE2, kSerial);
       c_.copy_gm_to_ub(o, gm_.ws_o.tile(row0, col, n, kAttnVTile));
       if (msd_) c_.copy_gm_to_ub(u2, gm_.ws_o.tile(row0 + plan_.n_pad, col, n, kAttnVTile));
-      handoff(c_, Pipe::MTE2, Pipe::V);
+      c_.handoff(Pipe::MTE2, Pipe::V, kSerial);
       if (msd_) {
         c_.vmuls(u2, u2, 1.0 / 254.0);
         c_.vadd(o, o, u2);
@@ -265,7 +261,7 @@ class AttnAiv {
         c_.vcast(ob, o);
         result = &ob;
       }
-      handoff(c_, Pipe::V, Pipe::MTE3);
+      c_.handoff(Pipe::V, Pipe::MTE3, kSerial);
       c_.copy_ub_to_gm(gm_.out.tile(t * plan_.n_pad + rows_.first, col, n, kAttnVTile), *result);
     }
   }

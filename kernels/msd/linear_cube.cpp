@@ -91,8 +91,7 @@ class LinearAic {
       c_.copy_gm_to_l1(l1_w, gm_.ws_w.tile(slot, col, kLinearTile, w));
       c_.copy_gm_to_l1(l1_x, gm_.x.tile(blk * plan_.block_tokens, col, plan_.block_rows, w));
     }
-    c_.set_flag(Pipe::MTE2, Pipe::MTE1, pp);
-    c_.wait_flag(Pipe::MTE2, Pipe::MTE1, pp);
+    c_.handoff(Pipe::MTE2, Pipe::MTE1, pp);
     for (std::uint32_t s = 0; s < w / plan_.k_step; ++s) step(ti, blk, col, pp, s);
     c_.set_flag(Pipe::MTE1, Pipe::MTE2, pp);
     ++it_;
@@ -121,16 +120,14 @@ class LinearAic {
     c_.wait_flag(Pipe::M, Pipe::MTE1, q);
     c_.load_l0a(b_.l0a[q], b_.x[pp].sub(0, s * ks, plan_.block_rows, ks));
     c_.load_l0b(b_.l0b[q], b_.w[pp].sub(0, s * ks, kLinearTile, ks), /*transpose=*/true);
-    c_.set_flag(Pipe::MTE1, Pipe::M, q);
-    c_.wait_flag(Pipe::MTE1, Pipe::M, q);
+    c_.handoff(Pipe::MTE1, Pipe::M, q);
     const bool first = k % span_ == 0, last = (k + ks) % span_ == 0;
     if (first) c_.wait_flag(Pipe::FIX, Pipe::M, cs);
     c_.mmad(b_.l0c[cs], b_.l0a[q], b_.l0b[q], /*accumulate=*/!first);
     c_.set_flag(Pipe::M, Pipe::MTE1, q);
     ++step_;
     if (!last) return;
-    c_.set_flag(Pipe::M, Pipe::FIX, cs);
-    c_.wait_flag(Pipe::M, Pipe::FIX, cs);
+    c_.handoff(Pipe::M, Pipe::FIX, cs);
     if (msd_)
       write_partial(k / span_, cs);
     else

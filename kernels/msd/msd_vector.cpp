@@ -21,11 +21,8 @@ namespace {
 using namespace linear_sync;
 constexpr std::uint32_t kSplitRows = 8, kSplitCols = 1024;
 
-// A serial hand-off between two pipes of this core.
-void handoff(CoreBuilder& c, Pipe from, Pipe to) {
-  c.set_flag(from, to, 7);
-  c.wait_flag(from, to, 7);
-}
+// The event of the serial hand-offs between two pipes of this core (CoreBuilder::handoff).
+constexpr std::uint8_t kSerial = 7;
 
 struct SplitBuffers {
   Tile xb, xf, qf, q, amax, rowmax, inv, alpha;
@@ -37,10 +34,10 @@ void split_rows(CoreBuilder& c, const LinearPlan& plan, const LinearDieTensors& 
   const Tile amax = b.amax.sub(0, 0, rows, 1), rowmax = b.rowmax.sub(0, 0, rows, 1),
              inv = b.inv.sub(0, 0, rows, 1), alpha = b.alpha.sub(0, 0, rows, 1);
   auto load = [&](std::uint64_t col, std::uint32_t w) {
-    handoff(c, Pipe::V, Pipe::MTE2);  // the previous chunk's xb is consumed
+    c.handoff(Pipe::V, Pipe::MTE2, kSerial);  // the previous chunk's xb is consumed
     const Tile xb = b.xb.dense(DType::bf16, rows, w), xf = b.xf.dense(DType::fp32, rows, w);
     c.copy_gm_to_ub(xb, gm.x.tile(tok0, col, rows, w));
-    handoff(c, Pipe::MTE2, Pipe::V);
+    c.handoff(Pipe::MTE2, Pipe::V, kSerial);
     c.vcast(xf, xb);
     return xf;
   };
@@ -60,7 +57,7 @@ void split_rows(CoreBuilder& c, const LinearPlan& plan, const LinearDieTensors& 
   c.vrec(inv, amax);
   c.vmuls(inv, inv, p.first_divisor());
   c.vmuls(alpha, amax, 1.0 / p.first_divisor());
-  handoff(c, Pipe::V, Pipe::MTE3);
+  c.handoff(Pipe::V, Pipe::MTE3, kSerial);
   c.copy_ub_to_gm(gm.ws_alpha.tile(tok0, 0, rows, 1), alpha);
   // Pass B: the pieces.
   const std::uint64_t blk = tok0 / plan.block_tokens, t0 = tok0 % plan.block_tokens;
@@ -71,9 +68,9 @@ void split_rows(CoreBuilder& c, const LinearPlan& plan, const LinearDieTensors& 
                q = b.q.dense(p.piece(), rows, w);
     c.vrow_mul(xf, xf, inv);
     for (std::uint32_t k = 0; k < p.passes; ++k) {
-      handoff(c, Pipe::MTE3, Pipe::V);  // q's previous piece is in GM
+      c.handoff(Pipe::MTE3, Pipe::V, kSerial);  // q's previous piece is in GM
       c.vcast(q, xf, numeric::Rounding::nearest_even, /*saturate=*/true);
-      handoff(c, Pipe::V, Pipe::MTE3);
+      c.handoff(Pipe::V, Pipe::MTE3, kSerial);
       const std::uint64_t row = blk * plan.block_rows + std::uint64_t(k) * plan.block_tokens + t0;
       c.copy_ub_to_gm(gm.ws_x.tile(row, col, rows, w), q);
       if (k + 1 == p.passes) break;
@@ -135,8 +132,8 @@ void emit_msd_aiv(CoreBuilder& c, const LinearPlan& plan, const LinearDieTensors
       const std::uint64_t slot = (std::uint64_t(work.die_slot) * 2 + job % 2) * plan.block_rows;
       c.cross_core_wait(kYReady);
       if (share.count > 0) {
-        handoff(c, Pipe::V, Pipe::MTE2);     // the previous job's partials are consumed
-        handoff(c, Pipe::MTE3, Pipe::MTE2);  // and its fp32 y (z1's rows) is in GM
+        c.handoff(Pipe::V, Pipe::MTE2, kSerial);     // the previous job's partials are consumed
+        c.handoff(Pipe::MTE3, Pipe::MTE2, kSerial);  // and its fp32 y (z1's rows) is in GM
         const std::uint64_t tok = blk * plan.block_tokens + share.first;
         c.copy_gm_to_ub(alpha_buf.sub(0, 0, share.count, 1),
                         gm.ws_alpha.tile(tok, 0, share.count, 1));
@@ -147,7 +144,7 @@ void emit_msd_aiv(CoreBuilder& c, const LinearPlan& plan, const LinearDieTensors
       }
       if (job + 2 < jobs) c.cross_core_set(isa::SyncMode::aic_aiv, kYFree, Pipe::MTE2);
       if (share.count == 0) continue;
-      handoff(c, Pipe::MTE2, Pipe::V);
+      c.handoff(Pipe::MTE2, Pipe::V, kSerial);
       const Tile acc = z[0].sub(0, 0, share.count, kLinearTile);
       for (std::uint32_t k = 1; k < p.passes; ++k) {
         const Tile zk = z[k].sub(0, 0, share.count, kLinearTile);
@@ -157,11 +154,11 @@ void emit_msd_aiv(CoreBuilder& c, const LinearPlan& plan, const LinearDieTensors
       c.vrow_mul(acc, acc, alpha_buf.sub(0, 0, share.count, 1));
       Tile result = acc;
       if (p.out_dtype != DType::fp32) {
-        handoff(c, Pipe::MTE3, Pipe::V);  // out_buf's previous rows are in GM
+        c.handoff(Pipe::MTE3, Pipe::V, kSerial);  // out_buf's previous rows are in GM
         result = out_buf.sub(0, 0, share.count, kLinearTile);
         c.vcast(result, acc);
       }
-      handoff(c, Pipe::V, Pipe::MTE3);
+      c.handoff(Pipe::V, Pipe::MTE3, kSerial);
       c.copy_ub_to_gm(gm.y.tile(blk * plan.block_tokens + share.first, work.tiles[ti] * kLinearTile,
                                 share.count, kLinearTile),
                       result);
