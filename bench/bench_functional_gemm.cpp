@@ -111,7 +111,8 @@ Json run_case(const Case& c, const Settings& s) {
   ins.src0 = view(isa::Buffer::L0A, c.in, c.m, c.k);
   ins.src1 = view(isa::Buffer::L0B, c.in, c.k, c.n);
   ins.dst = view(isa::Buffer::L0C, acc, c.m, c.n);
-  const models::Operands ops{{l0c.data(), ins.dst}, {a.data(), ins.src0}, {b.data(), ins.src1}, {}};
+  const models::Operands ops{
+      {l0c.data(), ins.dst}, {a.data(), ins.src0}, {b.data(), ins.src1}, {}, {}};
   numeric::NumericEvents events;
 
   Eigen::MatrixXf ea(c.m, c.k), eb(c.k, c.n), ec = Eigen::MatrixXf::Zero(c.m, c.n);

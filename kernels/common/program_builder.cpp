@@ -2,12 +2,11 @@
 // it to CoreBuilder::emit, which checks it on the spot (the tile helpers are in tile.cpp).
 #include "kernels/common/program_builder.hpp"
 
-#include "sim/isa/host_memory.hpp"
-
 #include <stdexcept>
 #include <utility>
 
 #include "sim/config/config_node.hpp"
+#include "sim/isa/host_memory.hpp"
 #include "sim/isa/sim_error.hpp"
 #include "sim/isa/validate.hpp"
 
@@ -117,6 +116,13 @@ void CoreBuilder::copy_l1_to_fb(const Tile& dst, const Tile& src) {
 
 void CoreBuilder::mmad(const Tile& c, const Tile& a, const Tile& b, bool accumulate) {
   Instruction ins = make(Opcode::mmad, Pipe::M, c, a, b);
+  if (accumulate) ins.flags |= isa::flag::accumulate;
+  emit(ins);
+}
+void CoreBuilder::mmad_mx(const Tile& c, const Tile& a, const Tile& b, const Tile& scale_a,
+                          const Tile& scale_b, bool accumulate) {
+  Instruction ins = make(Opcode::mmad, Pipe::M, c, a, b, scale_a);
+  ins.src3 = scale_b;
   if (accumulate) ins.flags |= isa::flag::accumulate;
   emit(ins);
 }

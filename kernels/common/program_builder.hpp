@@ -37,6 +37,11 @@ struct Tile : TileView {
   Tile dense(DType t, std::uint32_t rows, std::uint32_t cols) const;
 };
 
+// One 32-byte piece (16 bf16) of every `line_bytes` line of GM bytes [address, address + bytes),
+// as a strided GM view: copying it into a UB scratch tile makes the L2 fetch those whole lines
+// (an L2 prefetch through the reading core's port; the address is line-aligned).
+Tile l2_line_pieces(std::uint64_t address, std::uint64_t bytes, std::uint32_t line_bytes);
+
 // A GM tensor a kernel declared; shape is (rows, cols) or (batch..., rows, cols) flattened to rows.
 struct GmTensor {
   std::string name;
@@ -56,6 +61,7 @@ class LocalBuffer {
   Tile alloc(const std::string& what, DType t, std::uint32_t rows, std::uint32_t cols);
   std::uint64_t used() const { return next_; }
   std::uint64_t capacity() const { return capacity_; }
+
  private:
   Buffer buffer_;
   std::uint64_t capacity_;
@@ -75,13 +81,17 @@ class CoreBuilder {
   void copy_gm_to_l0a(const Tile& dst, const Tile& src);
   void copy_gm_to_l0b(const Tile& dst, const Tile& src);
   void copy_gm_to_ub(const Tile& dst, const Tile& src);
-  void load_l0a(const Tile& dst, const Tile& src);                        // L1 -> L0A
+  void load_l0a(const Tile& dst, const Tile& src);                          // L1 -> L0A
   void load_l0b(const Tile& dst, const Tile& src, bool transpose = false);  // L1 -> L0B
   void copy_ub_to_gm(const Tile& dst, const Tile& src);  // atomic if set_atomic_add() is on
   void copy_ub_to_l1(const Tile& dst, const Tile& src);
   void copy_l1_to_fb(const Tile& dst, const Tile& src);  // FIX: per-channel scales for fixpipe
   // ---- Cube / FixPipe ----
   void mmad(const Tile& c, const Tile& a, const Tile& b, bool accumulate);
+  // MX (asc_mmad_mx): scale_a (L0A, m x k/32 e8m0) and scale_b (L0B, k/32 x n e8m0) scale a's
+  // and b's 32-element blocks along k.
+  void mmad_mx(const Tile& c, const Tile& a, const Tile& b, const Tile& scale_a,
+               const Tile& scale_b, bool accumulate);
   void fixpipe(const Tile& dst, const Tile& src, double scale = 1.0, bool relu = false,
                numeric::Rounding r = numeric::Rounding::nearest_even);
   void fixpipe_per_channel(const Tile& dst, const Tile& src, const Tile& scales_fb);
@@ -130,7 +140,7 @@ class CoreBuilder {
   // `on`: the pipe whose earlier work the set signals (PIPE_S only where the chip allows it).
   void cross_core_set(isa::SyncMode mode, std::uint8_t flag_id, Pipe on);
   void cross_core_wait(std::uint8_t flag_id, Pipe on = Pipe::S);
-  void set_atomic_add();   // later GM writes of this core (MTE3, FIX) read-add-write
+  void set_atomic_add();  // later GM writes of this core (MTE3, FIX) read-add-write
   void set_atomic_none();
   void nop(Pipe p, std::uint32_t cycles);
 

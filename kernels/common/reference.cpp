@@ -5,6 +5,7 @@
 #include <limits>
 #include <stdexcept>
 
+#include "sim/isa/sim_error.hpp"
 #include "sim/numeric/convert.hpp"
 
 namespace ascendsim::kernels {
@@ -51,6 +52,20 @@ MatrixRd decode_block(const isa::TensorDecl& t, std::uint64_t rows, std::uint64_
   std::vector<std::uint64_t> index(rows);
   for (std::uint64_t r = 0; r < rows; ++r) index[r] = r;
   return decode_rows(t, index, cols);
+}
+
+const isa::TensorDecl& expect_tensor(const isa::Program& p, const std::string& who,
+                                     const std::string& name, numeric::DType t, std::uint64_t rows,
+                                     std::uint64_t cols, bool at_least_rows, bool may_be_empty) {
+  const isa::TensorDecl* d = p.find_tensor(name);
+  const bool shape_ok = d && d->shape.size() == 2 && d->shape[1] == cols &&
+                        (at_least_rows ? d->shape[0] >= rows : d->shape[0] == rows);
+  if (!shape_ok || d->dtype != t ||
+      d->data.size() != (may_be_empty && d->data.empty() ? 0 : d->bytes()))
+    throw isa::SimulationError(who + ": no tensor '" + name + "' of " + std::to_string(rows) +
+                               " x " + std::to_string(cols) + " " +
+                               std::string(numeric::dtype_name(t)) + " holding its bytes");
+  return *d;
 }
 
 std::vector<std::uint64_t> sample_rows(std::uint64_t rows, std::uint64_t max_rows) {

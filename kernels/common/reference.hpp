@@ -5,6 +5,7 @@
 // for outputs too large to recompute in full.
 #include <Eigen/Dense>
 #include <cstdint>
+#include <string>
 #include <vector>
 
 #include "sim/isa/program.hpp"
@@ -19,6 +20,15 @@ MatrixRd decode_rows(const isa::TensorDecl& t, const std::vector<std::uint64_t>&
                      std::uint64_t cols);
 // The leading rows x cols block of the same.
 MatrixRd decode_block(const isa::TensorDecl& t, std::uint64_t rows, std::uint64_t cols);
+
+// The declared 2-D GM tensor `name` of type t with `cols` columns and `rows` rows (at least
+// `rows` with at_least_rows), holding all its bytes, or none when may_be_empty (timing-only
+// runs). Otherwise isa::SimulationError "<who>: no tensor '<name>' of R x C <dtype> holding its
+// bytes".
+const isa::TensorDecl& expect_tensor(const isa::Program& p, const std::string& who,
+                                     const std::string& name, numeric::DType t, std::uint64_t rows,
+                                     std::uint64_t cols, bool at_least_rows = false,
+                                     bool may_be_empty = true);
 
 // Every row if rows <= max_rows, else max_rows indices spread evenly: floor(i * rows / max_rows)
 // for i = 0 .. max_rows - 1 (first row included, deterministic).

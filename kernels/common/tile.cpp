@@ -26,6 +26,17 @@ std::uint64_t element_offset(DType t, std::uint64_t elements, const char* what) 
 
 // ---- tiles -----------------------------------------------------------------------------------
 
+Tile l2_line_pieces(std::uint64_t address, std::uint64_t bytes, std::uint32_t line_bytes) {
+  Tile lines;
+  lines.buffer = Buffer::GM;
+  lines.dtype = DType::bf16;
+  lines.offset = address;
+  lines.rows = static_cast<std::uint32_t>((bytes + line_bytes - 1) / line_bytes);
+  lines.cols = 16;
+  lines.row_stride = line_bytes / 2;
+  return lines;
+}
+
 Tile Tile::sub(std::uint32_t row0, std::uint32_t col0, std::uint32_t r, std::uint32_t c) const {
   if (std::uint64_t(row0) + r > rows || std::uint64_t(col0) + c > cols)
     throw isa::SimulationError("Tile::sub: rows [" + std::to_string(row0) + ", " +

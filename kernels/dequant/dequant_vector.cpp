@@ -5,6 +5,8 @@
 //   Compute: Cast to fp32, Mul by s_W per row (per group), Cast to bf16 (RNE)      (V)
 //   CopyOut: UB -> ws_w, then CrossCoreSetFlag to the AIC               (MTE3, ping-pong)
 // The 910B Vector has no bf16 arithmetic (bf16 is cast-only), hence the fp32 middle.
+// MX weights (mx_pipeline.hpp): fp4 -> fp16 -> e4m3, both casts exact, no scales (W's e8m0
+// scales serve the e4m3 copy as they are).
 #include <array>
 
 #include "kernels/msd/linear_pipeline.hpp"
@@ -21,14 +23,17 @@ void emit_dequant_aiv(CoreBuilder& c, const LinearPlan& plan, const LinearDieTen
       static_cast<std::uint32_t>(std::max<std::uint64_t>(1, kLinearChunk / span));
   const std::uint32_t group_cols =
       static_cast<std::uint32_t>(std::min<std::uint64_t>(span, kLinearChunk));
+  const bool mx = p.mx();
   LocalBuffer ub = c.buffer(Buffer::UB);
   std::array<Tile, 2> in, scales, out;
   for (int i = 0; i < 2; ++i) {
     in[i] = ub.alloc("dequant W chunk", p.weight, kRows, kLinearChunk);
-    scales[i] = ub.alloc("dequant scales", DType::fp32, groups_per_chunk, kRows);
-    out[i] = ub.alloc("dequant bf16 chunk", DType::bf16, kRows, kLinearChunk);
+    if (!mx) scales[i] = ub.alloc("dequant scales", DType::fp32, groups_per_chunk, kRows);
+    out[i] = ub.alloc(mx ? "dequant e4m3 chunk" : "dequant bf16 chunk",
+                      mx ? p.piece() : DType::bf16, kRows, kLinearChunk);
   }
-  const Tile wide = ub.alloc("dequant fp32 chunk", DType::fp32, kRows, kLinearChunk);
+  const Tile wide = ub.alloc(mx ? "dequant fp16 chunk" : "dequant fp32 chunk",
+                             mx ? DType::fp16 : DType::fp32, kRows, kLinearChunk);
 
   for (std::uint8_t e = 0; e < 2; ++e) {
     c.set_flag(Pipe::V, Pipe::MTE2, e);
@@ -45,11 +50,11 @@ void emit_dequant_aiv(CoreBuilder& c, const LinearPlan& plan, const LinearDieTen
       const std::uint64_t col = ch * kLinearChunk;
       c.wait_flag(Pipe::V, Pipe::MTE2, pp);
       c.copy_gm_to_ub(in[pp], gm.w.tile(row, col, kRows, kLinearChunk));
-      c.copy_gm_to_ub(scales[pp], gm.s.tile(col / span, row, groups_per_chunk, kRows));
+      if (!mx) c.copy_gm_to_ub(scales[pp], gm.s.tile(col / span, row, groups_per_chunk, kRows));
       c.handoff(Pipe::MTE2, Pipe::V, pp);
       c.vcast(wide, in[pp]);
       // s[g][row .. row + 63] is 64 contiguous floats: read as the 64 x 1 column of a row op.
-      for (std::uint32_t g = 0; g < groups_per_chunk; ++g) {
+      for (std::uint32_t g = 0; !mx && g < groups_per_chunk; ++g) {
         const Tile cols = wide.sub(0, g * group_cols, kRows, group_cols);
         c.vrow_mul(cols, cols, scales[pp].sub(g, 0, 1, kRows).dense(DType::fp32, kRows, 1));
       }

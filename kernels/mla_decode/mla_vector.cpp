@@ -105,18 +105,9 @@ void MlaAiv::store_p(std::uint32_t b, const Tile& dst_gm, const Tile& src) {
 
 namespace {
 
-// One 32-byte piece of every 512-byte line of GM bytes [address, address + bytes), as a strided
-// view: reading it makes the L2 fetch those lines (the address is line-aligned).
+// The L2 lines of a 910's GM (HARDWARE.md §2): the prefetch reads 32 bytes of each.
 Tile line_pieces(std::uint64_t address, std::uint64_t bytes) {
-  constexpr std::uint64_t kLine = 512;
-  Tile lines;
-  lines.buffer = isa::Buffer::GM;
-  lines.dtype = DType::bf16;
-  lines.offset = address;
-  lines.rows = static_cast<std::uint32_t>((bytes + kLine - 1) / kLine);
-  lines.cols = kPieceElems;
-  lines.row_stride = static_cast<std::uint32_t>(kLine / 2);
-  return lines;
+  return l2_line_pieces(address, bytes, 512);
 }
 
 }  // namespace

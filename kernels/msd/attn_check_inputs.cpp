@@ -14,13 +14,7 @@ namespace ascendsim::kernels::attn_check_detail {
 
 const isa::TensorDecl& tensor(const isa::Program& p, const std::string& name, DType t,
                               std::uint64_t rows, std::uint64_t cols) {
-  const isa::TensorDecl* d = p.find_tensor(name);
-  if (!d || d->dtype != t || d->shape.size() != 2 || d->shape[0] < rows || d->shape[1] != cols ||
-      (!d->data.empty() && d->data.size() != d->bytes()))
-    throw isa::SimulationError("attn check: no tensor '" + name + "' of " + std::to_string(rows) +
-                               " x " + std::to_string(cols) + " " +
-                               std::string(numeric::dtype_name(t)) + " holding its bytes");
-  return *d;
+  return expect_tensor(p, "attn check", name, t, rows, cols, /*at_least_rows=*/true);
 }
 
 DieTensors die_tensors(const AttnPlan& plan, const isa::Program& result, std::uint32_t d) {

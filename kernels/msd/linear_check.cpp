@@ -29,13 +29,7 @@ constexpr std::uint64_t kColumnChunk = 2048;  // W columns decoded at once (128 
 // A GM tensor of the expected type and shape; its data is empty (timing-only) or complete.
 const isa::TensorDecl& tensor(const isa::Program& p, const std::string& name, DType t,
                               std::uint64_t rows, std::uint64_t cols) {
-  const isa::TensorDecl* d = p.find_tensor(name);
-  if (!d || d->dtype != t || d->shape != std::vector<std::uint64_t>{rows, cols} ||
-      (!d->data.empty() && d->data.size() != d->bytes()))
-    throw isa::SimulationError("linear check: no tensor '" + name + "' of " + std::to_string(rows) +
-                               " x " + std::to_string(cols) + " " +
-                               std::string(numeric::dtype_name(t)) + " holding its bytes");
-  return *d;
+  return expect_tensor(p, "linear check", name, t, rows, cols);
 }
 
 struct Inputs {

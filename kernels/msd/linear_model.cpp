@@ -15,8 +15,9 @@ ModelPrediction linear_model(const LinearPlan& plan, const config::HardwareConfi
   const bool msd = p.pipeline == LinearPipeline::msd, int4 = p.weight == DType::int4;
   using msd::LinearVariant;
   const LinearVariant v =
-      msd ? (int4 ? LinearVariant::msd_w4a16 : LinearVariant::msd_int8)
-          : (int4 ? LinearVariant::dequant_w4a16 : LinearVariant::dequant_w8a16);
+      p.mx() ? (msd ? LinearVariant::msd_mxfp4 : LinearVariant::mxfp8_mxfp4)
+      : msd  ? (int4 ? LinearVariant::msd_w4a16 : LinearVariant::msd_int8)
+             : (int4 ? LinearVariant::dequant_w4a16 : LinearVariant::dequant_w8a16);
   const msd::LinearShape shape{p.tokens, p.n, p.m, p.group, int(p.passes)};
   msd::LatencyRates r = msd::latency_rates(hw);
   // The paper's rates are the whole chip's; a run on fewer cores has that share of them.
@@ -24,6 +25,8 @@ ModelPrediction linear_model(const LinearPlan& plan, const config::HardwareConfi
   r.vector_ops_per_cycle *= share;
   r.gemm_bf16 *= share;
   r.gemm_int8 *= share;
+  r.gemm_fp8 *= share;
+  r.gemm_fp4 *= share;
   msd::LatencyEstimate e = msd::linear_latency(v, shape, r);
   if (msd && int4) {
     // Table 8 has no W4A16 MSD row; msd_model prices its passes at R_int8. Here the pieces are
@@ -40,11 +43,19 @@ ModelPrediction linear_model(const LinearPlan& plan, const config::HardwareConfi
   const double roofline = std::max(e.total_cycles, e.hbm_cycles);
   // Not in the paper: W reaches the chip through the ports of the cores that read it (MSD: the
   // AICs; dequant: the AIVs), each capped at its port's HBM rate (HARDWARE.md §1).
+  // MX msd with w_prefetch: the AIC and its AIVs share the reading (one AI core's ports).
+  const bool shared = msd && p.mx() && p.w_prefetch;
   const double cores_reading =
       msd ? double(plan.cores.size()) : double(plan.cores.size()) * hw.aiv_per_aic;
-  const double port =
-      msd ? hw.aic.port.hbm_read_bytes_per_cycle : hw.aiv.port.hbm_read_bytes_per_cycle;
-  const double port_cycles = t.weight_bytes / (cores_reading * port);
+  const double port = shared ? hw.aic.port.hbm_read_bytes_per_cycle +
+                                   hw.aiv_per_aic * hw.aiv.port.hbm_read_bytes_per_cycle
+                      : msd ? hw.aic.port.hbm_read_bytes_per_cycle
+                            : hw.aiv.port.hbm_read_bytes_per_cycle;
+  // MX: the bytes W really has, fp4 elements plus an e8m0 scale per 32 (Table 8 counts mn).
+  const double w_bytes = p.mx()
+                             ? double(numeric::dtype_bytes(p.weight, p.m * p.n) + p.m * p.groups())
+                             : t.weight_bytes;
+  const double port_cycles = w_bytes / (cores_reading * port);
   Json notes = Json::array();
   for (const auto& n : e.notes) notes.push_back(n);
   for (const auto& n : t.notes) notes.push_back(n);
@@ -56,12 +67,15 @@ ModelPrediction linear_model(const LinearPlan& plan, const config::HardwareConfi
   if (port_cycles > roofline)
     notes.push_back("the weight alone takes " + std::to_string(std::uint64_t(port_cycles)) +
                     " cycles through the HBM ports of the cores that read it (" +
-                    (msd ? std::string("AICs") : std::string("AIVs")) +
+                    (shared ? "AICs and their prefetching AIVs"
+                     : msd  ? "AICs"
+                            : "AIVs") +
                     "), more than the chip-wide HBM figure: the ports bound the run");
   if (!msd)
-    notes.push_back(
-        "dequant's weight round trip through the GM workspace (write bf16, read it back) is not "
-        "in Table 8's traffic; it stays in L2 when it fits, so the HBM figure can still hold");
+    notes.push_back(std::string("dequant's weight round trip through the GM workspace (write ") +
+                    (p.mx() ? "e4m3" : "bf16") +
+                    ", read it back) is not in Table 8's traffic; it stays in L2 when it fits, so "
+                    "the HBM figure can still hold");
   m.detail = Json{{"variant", msd::to_string(v)},
                   {"vector_ops", e.vector_ops},
                   {"cube_flops", e.cube_flops},

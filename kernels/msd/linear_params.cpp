@@ -82,10 +82,38 @@ LinearParams read_linear_params(const config::ConfigNode& kernel, LinearPipeline
   p.m = m.as_uint(128, std::uint64_t(1) << 20);
   if (p.m % 128 != 0) m.fail("a multiple of 128 (the output tile, rows of W per AIC step)");
   if (const auto w = kernel.optional_child("weight")) {
-    p.weight = *numeric::parse_dtype(w->as_enum({"int8", "int4"}));
+    const std::string name = w->as_enum({"int8", "int4", "mxfp4", "mxfp4_e1m2"});
+    p.weight = name == "mxfp4"        ? numeric::DType::fp4_e2m1
+               : name == "mxfp4_e1m2" ? numeric::DType::fp4_e1m2
+                                      : *numeric::parse_dtype(name);
     p.where_weight = w->where();
   }
-  if (const auto g = kernel.optional_child("group")) {
+  const auto piece = kernel.optional_child("piece"), rule = kernel.optional_child("act_scale");
+  // Both belong to one pipeline with MX weights; elsewhere they name what they are for.
+  if (piece && !(p.mx() && pipeline == LinearPipeline::msd))
+    throw config::ConfigError(piece->where() +
+                              ": `piece` is the fp4 grid of msd_gemm's passes with MX weights "
+                              "(weight: mxfp4 or mxfp4_e1m2); remove it here");
+  if (rule && !(p.mx() && pipeline == LinearPipeline::dequant))
+    throw config::ConfigError(rule->where() +
+                              ": `act_scale` is dequant_gemm's MXFP8 scale rule with MX weights "
+                              "(weight: mxfp4 or mxfp4_e1m2); remove it here");
+  if (const auto pf = kernel.optional_child("w_prefetch")) {
+    if (!(p.mx() && pipeline == LinearPipeline::msd))
+      throw config::ConfigError(pf->where() +
+                                ": `w_prefetch` is msd_gemm's AIV prefetch of W with MX weights "
+                                "(weight: mxfp4 or mxfp4_e1m2); remove it here");
+    p.w_prefetch = pf->as_bool();
+  }
+  if (p.mx()) {
+    p.group = 32;  // the MX block
+    if (const auto g = kernel.optional_child("group"))
+      if (g->as_uint(0, 256) != 32) g->fail("32 (an MX weight's block) or no group at all");
+    if (pipeline == LinearPipeline::msd)
+      p.mx_act = !piece || piece->as_enum({"e1m2", "e2m1"}) == "e1m2" ? numeric::DType::fp4_e1m2
+                                                                      : numeric::DType::fp4_e2m1;
+    if (rule && rule->as_enum({"no_clip", "ocp"}) == "ocp") p.mx_rule = msd::MxScaleRule::ocp_floor;
+  } else if (const auto g = kernel.optional_child("group")) {
     p.group = static_cast<std::uint32_t>(g->as_uint(0, 256));
     p.where_group = g->where();
     if (p.group != 0 && p.group != 32 && p.group != 64 && p.group != 128 && p.group != 256)
@@ -99,7 +127,8 @@ LinearParams read_linear_params(const config::ConfigNode& kernel, LinearPipeline
   }
   p.passes = p.weight == numeric::DType::int4 ? 3 : 2;
   if (pipeline == LinearPipeline::msd)
-    p.passes = static_cast<std::uint32_t>(kernel.get_uint("passes", p.passes, 1, 4));
+    p.passes = static_cast<std::uint32_t>(kernel.get_uint("passes", p.passes, 1, p.mx() ? 3 : 4));
+  if (pipeline == LinearPipeline::dequant && p.mx()) p.passes = 1;  // one MXFP8 pass
   // MSD's int8 partial sums of 127 x 127 products are exact int32 up to n = 133143 (MSD.md §4).
   if (pipeline == LinearPipeline::msd && p.weight == numeric::DType::int8 && p.n > 131072)
     n.fail(
@@ -125,17 +154,33 @@ LinearParams read_linear_params(const config::ConfigNode& kernel, LinearPipeline
   return p;
 }
 
+msd::MxSplitParams LinearParams::mx_split() const {
+  msd::MxSplitParams s = mx_act == numeric::DType::fp4_e1m2       ? msd::kMxfp4E1m2Split
+                         : mx_act == numeric::DType::fp4_e2m1     ? msd::kMxfp4E2m1Split
+                         : mx_rule == msd::MxScaleRule::ocp_floor ? msd::kMxfp8Ocp
+                                                                  : msd::kMxfp8NoClip;
+  s.passes = int(passes);
+  return s;
+}
+
 Json linear_params_json(const LinearParams& p) {
   Json j{{"tokens", p.tokens},
          {"n", p.n},
          {"m", p.m},
-         {"weight", numeric::dtype_name(p.weight)},
+         {"weight", p.mx() ? (p.weight == numeric::DType::fp4_e2m1 ? "mxfp4" : "mxfp4_e1m2")
+                           : numeric::dtype_name(p.weight)},
          {"group", p.group},
          {"out_dtype", numeric::dtype_name(p.out_dtype)},
          {"seed", p.seed},
          {"x", generated_input_json(p.x)},
          {"scale", {{"low", p.scale_low}, {"high", p.scale_high}}}};
   if (p.pipeline == LinearPipeline::msd) j["passes"] = p.passes;
+  if (p.mx() && p.pipeline == LinearPipeline::msd) {
+    j["piece"] = p.mx_act == numeric::DType::fp4_e1m2 ? "e1m2" : "e2m1";
+    j["w_prefetch"] = p.w_prefetch;
+  }
+  if (p.mx() && p.pipeline == LinearPipeline::dequant)
+    j["act_scale"] = p.mx_rule == msd::MxScaleRule::ocp_floor ? "ocp" : "no_clip";
   if (p.cores) j["cores"] = p.cores;
   return j;
 }

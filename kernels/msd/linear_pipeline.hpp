@@ -31,6 +31,7 @@ namespace ascendsim::kernels {
 namespace linear_sync {
 inline constexpr std::uint8_t kDqReady = 1, kDqFree = 2;
 inline constexpr std::uint8_t kSplitAll = 3, kSplit = 4, kYReady = 5, kYFree = 6;
+inline constexpr std::uint8_t kWReady = 7, kWTaken = 8;  // MX msd's W prefetch (mx_pipeline.hpp)
 }  // namespace linear_sync
 
 struct LinearDieTensors {
@@ -38,6 +39,7 @@ struct LinearDieTensors {
   GmTensor ws_w;                  // dequant: bf16, (die AICs x 2 x 128) x n
   GmTensor ws_x, ws_alpha, ws_y;  // msd: pieces, alpha (x_rows x kAlphaCols, column 0), partials
                                   // (die AICs x 2 x block_rows) x 128
+  GmTensor ws_sx;                 // MX: the pieces' e8m0 scales (mx_pipeline.hpp)
 };
 
 void emit_linear_aic(CoreBuilder& core, const LinearPlan& plan, const LinearDieTensors& gm,

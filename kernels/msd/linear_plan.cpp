@@ -23,15 +23,28 @@ LinearPlan plan_linear(const LinearParams& params, const config::HardwareConfig&
   LinearPlan plan;
   plan.params = params;
   const LinearParams& p = params;
-  const auto k0 = hw.aic.cube.k0.find(p.pipeline == LinearPipeline::msd ? p.piece() : DType::bf16);
+  const DType cube_in = p.mx() || p.pipeline == LinearPipeline::msd ? p.piece() : DType::bf16;
+  const auto k0 = hw.aic.cube.k0.find(cube_in);
   if (k0 == hw.aic.cube.k0.end() || k0->second == 0)
     throw config::ConfigError(p.where_weight + ": the cube of this chip does not take " +
-                              std::string(numeric::dtype_name(
-                                  p.pipeline == LinearPipeline::msd ? p.piece() : DType::bf16)) +
-                              " inputs");
+                              std::string(numeric::dtype_name(cube_in)) + " inputs" +
+                              (p.mx() ? " (MX weights need a cube with MX fp4 / fp8 rates, "
+                                        "e.g. configs/hw/ascend950pr.yaml)"
+                                      : ""));
 
   // Row blocks.
-  if (p.pipeline == LinearPipeline::dequant) {
+  if (p.mx()) {
+    // One row block of pieces per pass (the MX scales apply inside the mmad, so the passes
+    // accumulate into one L0C tile instead of stacking). K step: 128 for fp8 (L0B holds two
+    // 128 x 128 W tiles); 256 for fp4 unless the passes' L0A tiles would not fit twice.
+    // At most 256 piece rows per block (the passes' L1 tiles fit twice beside W's).
+    const std::uint32_t max_tokens = std::min<std::uint32_t>(128, 256 / p.passes / 16 * 16);
+    plan.block_tokens = std::min<std::uint32_t>(max_tokens, (p.tokens + 15) / 16 * 16);
+    plan.block_rows = plan.block_tokens;
+    const bool fp4 = numeric::dtype_bits(p.piece()) == 4;
+    plan.k_step = fp4 && plan.block_tokens * p.passes <= 128 ? 256 : 128;
+    plan.l1_cols = static_cast<std::uint32_t>(512 * 8 / numeric::dtype_bits(p.piece()));
+  } else if (p.pipeline == LinearPipeline::dequant) {
     plan.block_tokens = std::min<std::uint32_t>(128, (p.tokens + 15) / 16 * 16);
     plan.block_rows = plan.block_tokens;
     plan.k_step = 128;
@@ -48,9 +61,10 @@ LinearPlan plan_linear(const LinearParams& params, const config::HardwareConfig&
           p.where_group + ": a group of " + std::to_string(p.group) +
           " is not a whole number of the cube's K steps (k0 = " + std::to_string(k0->second) + ")");
   }
-  if (p.pipeline == LinearPipeline::msd)
+  if (p.pipeline == LinearPipeline::msd && !p.mx())
     plan.l1_cols = static_cast<std::uint32_t>(512 * 8 / numeric::dtype_bits(p.piece()));
   plan.blocks = (p.tokens + plan.block_tokens - 1) / plan.block_tokens;
+  plan.l2_line = hw.l2.line_bytes;
 
   // Dies and cores: AICs die by die; tiles in proportion to each die's AICs.
   const CoreSplit split = split_over_cores(hw, p.cores, p.where_cores, plan.tiles());

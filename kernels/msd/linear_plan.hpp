@@ -12,6 +12,8 @@
 // converted weight and one L1 load of it and of X) and in l1_cols (512 int8, 1024 int4: one
 // L2 line of a W row) for MSD's loads of W and the pieces. L0 steps: 128 for bf16, 256 for int8
 // and int4, or the scale group when it is shorter (MSD keeps one int32 partial per group).
+// MX weights (mx_pipeline.hpp): row blocks of tokens rounded up to 16 (at most 128) per pass,
+// loads of 512 bytes of a W row, K steps of 256 (fp4) or 128 (fp8).
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -50,8 +52,11 @@ struct LinearPlan {
   // n per GM -> L1 load: 512 bytes of a W row, one whole L2 line (msd: 512 int8, 1024 int4),
   // so a load never half-fetches a line the next one then waits on; dequant: the hand-off chunk.
   std::uint32_t l1_cols = kLinearChunk;
+  std::uint32_t l2_line = 512;  // the chip's L2 line (MX msd's W prefetch touches each once)
 
   std::uint64_t x_rows() const { return blocks * block_tokens; }  // X, y rows (zero-padded)
+  // MX: K steps of n (the unit of the activation's scale layout, mx_pipeline.hpp).
+  std::uint64_t mx_steps() const { return params.n / k_step; }
   std::uint64_t tiles() const { return params.m / kLinearTile; }
   std::uint64_t chunks() const { return params.n / kLinearChunk; }
   // dequant: K chunks per hand-off flag, so a tile sets at most 8 and the two tiles the AIVs

@@ -144,7 +144,8 @@ void AiCore::apply(const isa::Instruction& ins, std::uint64_t index, Pipe p) {
   numeric::NumericEvents ev;
   try {
     Operands ops{resolve(ins.dst, ins, index), resolve(ins.src0, ins, index),
-                 resolve(ins.src1, ins, index), resolve(ins.src2, ins, index)};
+                 resolve(ins.src1, ins, index), resolve(ins.src2, ins, index),
+                 resolve(ins.src3, ins, index)};
     execute_functional(ins, ops, ev);
   } catch (const isa::SimulationError& e) {
     const std::string msg = e.what();

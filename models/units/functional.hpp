@@ -22,7 +22,7 @@ struct ResolvedTile {
 };
 
 struct Operands {
-  ResolvedTile dst, src0, src1, src2;
+  ResolvedTile dst, src0, src1, src2, src3;
 };
 
 // Applies `ins` to its operands. Sync and nop instructions have no data effect.

@@ -1,6 +1,6 @@
 // mmad (Cube, M pipe) and fixpipe (FIX pipe): the data path L0A/L0B -> L0C -> GM / L1.
 //
-// mmad: L0C(m x n) (+)= L0A(m x k) * L0B(k x n).
+// mmad: L0C(m x n) (+)= L0A(m x k) * L0B(k x n); with MX scales (src2, src3) see gemm_mx.
 // - Float inputs (fp16, bf16, fp8 e4m3/e5m2, fp4 e2m1/e1m2, fp32) are widened exactly to float
 //   and multiplied by Eigen's fp32 GEMM; the result is added to L0C in fp32. The silicon's
 //   internal accumulation order and precision (adder tree, partial sums per k0 block) is
@@ -25,10 +25,12 @@
 #define EIGEN_STACK_ALLOCATION_LIMIT 0
 #include <Eigen/Dense>
 #include <algorithm>
+#include <limits>
 #include <type_traits>
 #include <vector>
 
 #include "models/units/functional_detail.hpp"
+#include "sim/numeric/convert.hpp"
 
 namespace ascendsim::models::detail {
 namespace {
@@ -93,6 +95,60 @@ void gemm(const Operands& ops, bool accumulate) {
   }
 }
 
+// MX: C = sum_b 2^(sA[i, b] + sB[b, j]) A_b B_b. Each element is widened with its block's scale
+// applied, exactly in double (an fp8 / fp4 value times 2^(-127..127) fits its range); products
+// and sums are formed in double (exact unless the blocks' scales lie far apart), the sum is
+// rounded to fp32 (beyond fp32's range: +-inf) and then, with accumulate, added to L0C in fp32.
+// The silicon's fp32 accumulation order inside the instruction is abstracted as for plain
+// mmad. A NaN scale (0xFF) makes its block's products NaN, as OCP MX v1.0 says.
+void gemm_mx(const Operands& ops, bool accumulate) {
+  thread_local std::vector<double> a_buf, b_buf, c_buf;
+  thread_local std::vector<float> row;
+  const isa::TileView &av = ops.src0.view, &bv = ops.src1.view, &dv = ops.dst.view;
+  const std::uint32_t m = av.rows, k = av.cols, n = bv.cols;
+  double* a = grow(a_buf, std::size_t(m) * k);
+  double* b = grow(b_buf, std::size_t(k) * n);
+  double* c = grow(c_buf, std::size_t(m) * n);
+  auto scale = [](const ResolvedTile& s, std::uint32_t r, std::uint32_t col) {
+    return numeric::e8m0_to_double(s.data[index_of(s.view, r, col)]);
+  };
+  float* f = grow(row, std::max(k, n));
+  for (std::uint32_t r = 0; r < m; ++r) {
+    numeric::widen_to_float(av.dtype, ops.src0.data, index_of(av, r, 0), k, f);
+    for (std::uint32_t j = 0; j < k; ++j)
+      a[std::size_t(r) * k + j] = f[j] * scale(ops.src2, r, j / 32);
+  }
+  for (std::uint32_t r = 0; r < k; ++r) {
+    numeric::widen_to_float(bv.dtype, ops.src1.data, index_of(bv, r, 0), n, f);
+    for (std::uint32_t j = 0; j < n; ++j)
+      b[std::size_t(r) * n + j] = f[j] * scale(ops.src3, r / 32, j);
+  }
+  Eigen::Map<RowMajor<double>> cm(c, m, n);
+  cm.noalias() =
+      Eigen::Map<const RowMajor<double>>(a, m, k) * Eigen::Map<const RowMajor<double>>(b, k, n);
+  for (std::uint32_t r = 0; r < m; ++r) {
+    std::uint8_t* out = ops.dst.data + 4 * index_of(dv, r, 0);
+    for (std::uint32_t j = 0; j < n; ++j) {
+      const double sum = c[std::size_t(r) * n + j];
+      constexpr double kMax = std::numeric_limits<float>::max();
+      float value = std::fabs(sum) <= kMax || std::isnan(sum)
+                        ? static_cast<float>(sum)
+                        : (sum > 0 ? 1.0f : -1.0f) * std::numeric_limits<float>::infinity();
+      if (accumulate) {
+        float old;
+        std::memcpy(&old, out + 4 * j, 4);
+        value = old + value;
+      }
+      std::memcpy(out + 4 * j, &value, 4);
+    }
+  }
+}
+
+bool is_mx_input(DType t) {
+  return t == DType::fp8_e4m3 || t == DType::fp8_e5m2 || t == DType::fp4_e2m1 ||
+         t == DType::fp4_e1m2;
+}
+
 // Largest |value| of a cube integer input type.
 double max_magnitude(DType t) { return t == DType::int4 ? 8 : t == DType::int8 ? 128 : 255; }
 
@@ -110,6 +166,20 @@ void execute_mmad(const isa::Instruction& ins, const Operands& ops) {
          ", src1 " + std::to_string(bv.rows) + "x" + std::to_string(bv.cols) + ", dst " +
          std::to_string(dv.rows) + "x" + std::to_string(dv.cols));
   const bool accumulate = ins.has(isa::flag::accumulate);
+  if (ops.src2.view.valid() || ops.src3.view.valid()) {
+    require(ops.src2, "src2");
+    require(ops.src3, "src3");
+    if (dv.dtype != DType::fp32) fail("MX mmad needs an fp32 dst");
+    if (!is_mx_input(av.dtype) || !is_mx_input(bv.dtype))
+      fail(std::string("unsupported MX mmad inputs ") + std::string(numeric::dtype_name(av.dtype)) +
+           " x " + std::string(numeric::dtype_name(bv.dtype)));
+    if (ops.src2.view.dtype != DType::e8m0 || ops.src3.view.dtype != DType::e8m0 ||
+        ops.src2.view.rows < av.rows || ops.src2.view.cols < (av.cols + 31) / 32 ||
+        ops.src3.view.rows < (av.cols + 31) / 32 || ops.src3.view.cols < bv.cols)
+      fail("MX scales must be e8m0, src2 m x k/32 and src3 k/32 x n");
+    gemm_mx(ops, accumulate);
+    return;
+  }
   const bool int_a = is_cube_integer(av.dtype), int_b = is_cube_integer(bv.dtype);
   if (int_a && int_b) {
     if (dv.dtype != DType::int32) fail("integer mmad needs an int32 dst");

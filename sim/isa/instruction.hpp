@@ -18,13 +18,14 @@ using numeric::Rounding;
 // A rows x cols tile of `dtype` in `buffer`. `offset` is in bytes from the buffer's base (for
 // GM: an absolute GM address). `row_stride` is in elements between row starts; 0 means dense
 // (= cols). Packed 4-bit types need even cols, stride and an even starting element.
+// (Field order keeps the view at 24 bytes: an Instruction holds five.)
 struct TileView {
-  Buffer buffer = Buffer::GM;
-  DType dtype = DType::fp32;
   std::uint64_t offset = 0;
   std::uint32_t rows = 0;
   std::uint32_t cols = 0;
   std::uint32_t row_stride = 0;
+  Buffer buffer = Buffer::GM;
+  DType dtype = DType::fp32;
 
   std::uint32_t stride() const { return row_stride ? row_stride : cols; }
   std::uint64_t elements() const { return std::uint64_t(rows) * cols; }
@@ -32,13 +33,15 @@ struct TileView {
   std::uint64_t span_bytes() const;   // first to last byte touched, stride included
   bool valid() const { return rows > 0 && cols > 0; }
 };
+static_assert(sizeof(TileView) == 24, "an Instruction holds five views: keep them small");
 
 enum class Opcode : std::uint8_t {
   // ---- data movement (MTE2: GM->L1/L0A/L0B/UB; MTE1: L1->L0A/L0B/BT; MTE3: UB->GM/L1;
   //      FIX: L1->FB for per-channel fixpipe parameters) ----
   copy,        // dst = src0 (same shape and dtype); flags: transpose (MTE1 only), atomic_add
   // ---- cube (M) ----
-  mmad,        // dst(L0C, m x n, fp32|int32) (+)= src0(L0A, m x k) * src1(L0B, k x n)
+  mmad,        // dst(L0C, m x n, fp32|int32) (+)= src0(L0A, m x k) * src1(L0B, k x n);
+               // with MX scales in src2, src3: see below
   // ---- fixpipe (FIX): L0C -> GM/L1 with cast, optional scale, relu, atomic add ----
   fixpipe,     // dst = cast(src0 * scale); scale = imm, or per column from src1 (FB) if valid
   // ---- vector (V), all operands in UB ----
@@ -80,6 +83,12 @@ inline constexpr std::uint8_t relu = 1u << 3;        // fixpipe: max(x, 0) befor
 inline constexpr std::uint8_t saturate = 1u << 4;    // casts: clamp instead of inf
 }  // namespace flag
 
+// An mmad with src2 and src3 is MX-scaled (the 950's asc_mmad_mx): src2 (L0A, m x k/32 e8m0)
+// scales A's 32-element blocks along k, src3 (L0B, k/32 x n e8m0) B's: dst[i, j] (+)=
+// sum_b 2^(sA[i, b] + sB[b, j]) sum_{k in block b} A[i, k] B[k, j] in fp32; inputs any two fp8
+// or any two fp4 types (e4m3 / e5m2, e1m2 / e2m1 may mix). The 950 keeps the scales in separate
+// L0ScaleA / L0ScaleB buffers (asc-devkit docs); here they sit in L0A / L0B beside their blocks,
+// whose capacity they then share.
 struct Instruction {
   Opcode op = Opcode::nop;
   Pipe pipe = Pipe::S;
@@ -92,7 +101,7 @@ struct Instruction {
   ScanMode scan = ScanMode::linear;
   std::uint32_t cycles = 0;       // nop duration
   double imm = 0.0;               // scalar operand (vadds..., vdup, fixpipe scale, scan carry)
-  TileView dst, src0, src1, src2;
+  TileView dst, src0, src1, src2, src3;
 
   bool has(std::uint8_t f) const { return (flags & f) != 0; }
 };

@@ -129,8 +129,11 @@ void validate_program(const Program& program, const config::HardwareConfig& hw) 
       const Instruction& ins = cp.instructions[i];
       if (auto problem = check_instruction(ins, cp.core.kind, hw))
         throw SimulationError(instruction_error(cp.core, i, ins, *problem));
-      const std::array<std::pair<const char*, const TileView*>, 4> views{
-          {{"dst", &ins.dst}, {"src0", &ins.src0}, {"src1", &ins.src1}, {"src2", &ins.src2}}};
+      const std::array<std::pair<const char*, const TileView*>, 5> views{{{"dst", &ins.dst},
+                                                                          {"src0", &ins.src0},
+                                                                          {"src1", &ins.src1},
+                                                                          {"src2", &ins.src2},
+                                                                          {"src3", &ins.src3}}};
       for (const auto& [name, v] : views) {
         if (!v->valid() || v->buffer != Buffer::GM) continue;
         const std::uint64_t hi = v->offset + v->span_bytes();

@@ -16,7 +16,7 @@ namespace {
 
 using namespace detail;
 
-// Operand use per opcode: bit i = operand i (dst, src0, src1, src2) is required; `optional`
+// Operand use per opcode: bit i = operand i (dst, src0, src1, src2, src3) is required; `optional`
 // bits may be present or not.
 struct OperandUse {
   unsigned required = 0, optional = 0;
@@ -26,7 +26,7 @@ OperandUse operand_use(Opcode op) {
     case Opcode::copy:
       return {0b0011, 0};
     case Opcode::mmad:
-      return {0b0111, 0};
+      return {0b0111, 0b11000};  // MX scales: both or neither (check_mmad)
     case Opcode::fixpipe:
       return {0b0011, 0b0100};
     case Opcode::vdup:
@@ -139,7 +139,7 @@ Problem check(const Instruction& ins, CoreKind kind, const config::HardwareConfi
   const OperandUse use = operand_use(ins.op);
   const auto ops = operands(ins);
   unsigned used = use.required;
-  for (int i = 0; i < 4; ++i) {
+  for (int i = 0; i < kOperandCount; ++i) {
     const unsigned bit = 1u << i;
     if ((use.required & bit) && !ops[i]->valid())
       return std::string(kOperandNames[i]) + " is missing (0 rows or cols)";
@@ -148,7 +148,7 @@ Problem check(const Instruction& ins, CoreKind kind, const config::HardwareConfi
              " does not use it";
     if ((use.optional & bit) && ops[i]->valid()) used |= bit;
   }
-  for (int i = 0; i < 4; ++i)
+  for (int i = 0; i < kOperandCount; ++i)
     if (used >> i & 1u)
       if (auto p = check_view(kOperandNames[i], *ops[i], kind, hw)) return p;
   if (ins.op == Opcode::copy) return check_copy(ins);

@@ -14,7 +14,9 @@ namespace ascendsim::isa::detail {
 
 using Problem = std::optional<std::string>;
 
-inline constexpr std::array<const char*, 4> kOperandNames{"dst", "src0", "src1", "src2"};
+inline constexpr int kOperandCount = 5;
+inline constexpr std::array<const char*, kOperandCount> kOperandNames{"dst", "src0", "src1", "src2",
+                                                                      "src3"};
 
 inline std::string hex(std::uint64_t v) {
   char buf[24];
@@ -49,15 +51,15 @@ inline const char* core_pipes(CoreKind kind) {
   return kind == CoreKind::AIC ? "s, m, mte1, mte2, fix" : "s, v, mte2, mte3";
 }
 
-inline std::array<const TileView*, 4> operands(const Instruction& ins) {
-  return {&ins.dst, &ins.src0, &ins.src1, &ins.src2};
+inline std::array<const TileView*, kOperandCount> operands(const Instruction& ins) {
+  return {&ins.dst, &ins.src0, &ins.src1, &ins.src2, &ins.src3};
 }
 
 // Opcode semantics, run after every used operand passed its own checks.
 Problem check_copy(const Instruction& ins);
 Problem check_mmad(const Instruction& ins, const config::HardwareConfig& hw);
 Problem check_fixpipe(const Instruction& ins);
-// `used`: bit i set for each operand (dst, src0, src1, src2) present.
+// `used`: bit i set for each operand (dst, src0, src1, src2, src3) present.
 Problem check_vector(const Instruction& ins, const config::HardwareConfig& hw, unsigned used);
 Problem check_sync(const Instruction& ins, CoreKind kind, const config::HardwareConfig& hw);
 

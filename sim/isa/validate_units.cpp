@@ -26,7 +26,17 @@ Problem expect_column(const char* name, const TileView& v, std::uint32_t rows) {
 
 // Tiles moved into L0 are whole fractals of 16 rows x 32 bytes (16x16 fp16, 16x32 int8,
 // 16x64 int4); L0B holds k x n, so its fractal is 32 bytes of rows by 16 cols.
+// MX scales (e8m0) come in 32-byte fractals of 16 rows (L0A: m) x 2 scales along k (SCALE_C0
+// = 2, asc-devkit / CATLASS docs for the 950); L0B's is 2 along k by 16 columns.
 Problem check_l0_fractals(const TileView& v) {
+  if (v.dtype == DType::e8m0) {
+    const bool is_a = v.buffer == Buffer::L0A;
+    const std::uint32_t frac_rows = is_a ? 16 : 2, frac_cols = is_a ? 2 : 16;
+    if (v.rows % frac_rows == 0 && v.cols % frac_cols == 0) return std::nullopt;
+    return "dst " + shape(v) + " e8m0 in " + str(v.buffer) +
+           " is not whole scale fractals (rows a multiple of " + std::to_string(frac_rows) +
+           ", cols of " + std::to_string(frac_cols) + ")";
+  }
   const std::uint32_t per_32_bytes = 256 / numeric::dtype_bits(v.dtype);
   const bool is_a = v.buffer == Buffer::L0A;
   const std::uint32_t frac_rows = is_a ? 16 : per_32_bytes;
@@ -80,15 +90,54 @@ Problem check_copy(const Instruction& ins) {
   return std::nullopt;
 }
 
+namespace {
+
+bool is_fp8(DType t) { return t == DType::fp8_e4m3 || t == DType::fp8_e5m2; }
+bool is_fp4(DType t) { return t == DType::fp4_e2m1 || t == DType::fp4_e1m2; }
+
+// The MX scale operands of an mmad with k = a.cols: src2 m x k/32 in L0A, src3 k/32 x n in L0B.
+Problem check_mx_scales(const Instruction& ins) {
+  const TileView &a = ins.src0, &b = ins.src1, &sa = ins.src2, &sb = ins.src3;
+  if (!sa.valid() || !sb.valid())
+    return std::string(sa.valid() ? "src3" : "src2") +
+           " is missing: an MX mmad takes both scale tiles (src2 for src0, src3 for src1)";
+  if (!(is_fp8(a.dtype) && is_fp8(b.dtype)) && !(is_fp4(a.dtype) && is_fp4(b.dtype)))
+    return "MX inputs are fp8 x fp8 or fp4 x fp4, got " + str(a.dtype) + " x " + str(b.dtype);
+  if (auto p = expect_buffer("src2", sa, Buffer::L0A)) return p;
+  if (auto p = expect_buffer("src3", sb, Buffer::L0B)) return p;
+  if (sa.dtype != DType::e8m0 || sb.dtype != DType::e8m0)
+    return "MX scales are e8m0, src2 is " + str(sa.dtype) + " and src3 " + str(sb.dtype);
+  const std::uint32_t k = a.cols;
+  if (k % 64 != 0)
+    return "k = " + std::to_string(k) + " is not a multiple of 64 (an MX mmad's k alignment)";
+  if (sa.rows != a.rows || sa.cols != k / 32)
+    return "src2 is " + shape(sa) + ", expected m x k/32 = " + std::to_string(a.rows) + "x" +
+           std::to_string(k / 32);
+  if (sb.rows != k / 32 || sb.cols != b.cols)
+    return "src3 is " + shape(sb) + ", expected k/32 x n = " + std::to_string(k / 32) + "x" +
+           std::to_string(b.cols);
+  return std::nullopt;
+}
+
+}  // namespace
+
 Problem check_mmad(const Instruction& ins, const config::HardwareConfig& hw) {
   const TileView &c = ins.dst, &a = ins.src0, &b = ins.src1;
   if (auto p = expect_buffer("dst", c, Buffer::L0C)) return p;
   if (auto p = expect_buffer("src0", a, Buffer::L0A)) return p;
   if (auto p = expect_buffer("src1", b, Buffer::L0B)) return p;
-  if (auto p = expect_same_dtype("src0", a, "src1", b)) return *p + "; mmad takes one input dtype";
+  const bool mx = ins.src2.valid() || ins.src3.valid();
+  if (mx) {
+    if (auto p = check_mx_scales(ins)) return p;
+  } else if (auto p = expect_same_dtype("src0", a, "src1", b)) {
+    return *p + "; mmad takes one input dtype (fp8 or fp4 types mix only with MX scales)";
+  }
   const auto k0 = hw.aic.cube.k0.find(a.dtype);
   if (k0 == hw.aic.cube.k0.end() || k0->second == 0)
     return "the cube of this chip does not take " + str(a.dtype) + " inputs";
+  const auto k0b = hw.aic.cube.k0.find(b.dtype);
+  if (k0b == hw.aic.cube.k0.end() || k0b->second == 0)
+    return "the cube of this chip does not take " + str(b.dtype) + " inputs";
   const DType acc = numeric::is_float(a.dtype) ? DType::fp32 : DType::int32;
   if (c.dtype != acc)
     return "dst is " + str(c.dtype) + ", expected " + str(acc) + " for " + str(a.dtype) + " inputs";

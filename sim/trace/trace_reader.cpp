@@ -248,14 +248,15 @@ class Reader {
         fail("unknown word '" + key +
              "' (flags: accumulate, transpose, atomic_add, relu, saturate)");
       ins.flags |= std::uint8_t(1u << *bit);
-    } else if (key == "dst" || key == "src0" || key == "src1" || key == "src2") {
+    } else if (key == "dst" || key == "src0" || key == "src1" || key == "src2" || key == "src3") {
       std::string error;
       const auto view = syntax::parse_view(value, error);
       if (!view) fail(error);
       (key == "dst"    ? ins.dst
        : key == "src0" ? ins.src0
        : key == "src1" ? ins.src1
-                       : ins.src2) = *view;
+       : key == "src2" ? ins.src2
+                       : ins.src3) = *view;
     } else if (key == "peer") {
       const auto p = isa::parse_pipe(value);
       if (!p) fail("unknown pipe '" + value + "'");

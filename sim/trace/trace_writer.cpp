@@ -96,8 +96,11 @@ std::string format_instruction(const Instruction& ins) {
   const bool flag_op = ins.op == Opcode::set_flag || ins.op == Opcode::wait_flag;
   std::string s =
       std::string(isa::pipe_name(ins.pipe)) + " " + std::string(isa::opcode_name(ins.op));
-  const std::array<std::pair<const char*, const isa::TileView*>, 4> views{
-      {{"dst", &ins.dst}, {"src0", &ins.src0}, {"src1", &ins.src1}, {"src2", &ins.src2}}};
+  const std::array<std::pair<const char*, const isa::TileView*>, 5> views{{{"dst", &ins.dst},
+                                                                           {"src0", &ins.src0},
+                                                                           {"src1", &ins.src1},
+                                                                           {"src2", &ins.src2},
+                                                                           {"src3", &ins.src3}}};
   for (const auto& [key, v] : views)
     if (!same_view(*v, isa::TileView{}))
       s += std::string(" ") + key + "=" + syntax::format_view(*v);

@@ -42,8 +42,9 @@ TEST_CASE("an msd_gemm m that is not a multiple of 128 exits 2 naming the output
               "step), got \"200\"");
 }
 
-TEST_CASE("an msd_gemm weight of int2 exits 2 listing int8 and int4", "[msd]") {
-  check_error("weight_int2.yaml", "8:11: kernel.weight: expected one of int8, int4, got \"int2\"");
+TEST_CASE("an msd_gemm weight of int2 exits 2 listing the weight types", "[msd]") {
+  check_error("weight_int2.yaml",
+              "8:11: kernel.weight: expected one of int8, int4, mxfp4, mxfp4_e1m2, got \"int2\"");
 }
 
 TEST_CASE("an msd_gemm group of 48 exits 2 listing the allowed groups", "[msd]") {
@@ -112,4 +113,22 @@ TEST_CASE("msd_gemm's group that the chip's cube K step does not divide exits 2"
   CHECK(r.exit_code == 2);
   CHECK_THAT(r.output, Catch::Contains("kernel.group: a group of 32 is not a whole number of the "
                                        "cube's K steps (k0 = 64)"));
+}
+
+TEST_CASE("MXFP4 weights on a 910B2 exit 2 naming the chip's missing fp4 cube", "[msd][mx]") {
+  check_error("mxfp4_on_910b2.yaml",
+              "8:11: kernel.weight: the cube of this chip does not take fp4_e1m2 inputs (MX "
+              "weights need a cube with MX fp4 / fp8 rates, e.g. configs/hw/ascend950pr.yaml)");
+}
+
+TEST_CASE("MXFP4 weights with a group of 64 exit 2: the MX block is 32", "[msd][mx]") {
+  check_error("mxfp4_group_64.yaml",
+              "10:10: kernel.group: expected 32 (an MX weight's block) or no group at all, "
+              "got \"64\"");
+}
+
+TEST_CASE("an fp4 piece grid with int8 weights exits 2 saying where `piece` applies", "[msd][mx]") {
+  check_error("piece_int8.yaml",
+              "9:10: kernel.piece: `piece` is the fp4 grid of msd_gemm's passes with MX weights "
+              "(weight: mxfp4 or mxfp4_e1m2); remove it here");
 }

@@ -95,7 +95,8 @@ TEST_CASE("mmad runs on the m pipe of an aic only") {
 TEST_CASE("mmad inputs share a dtype the chip's cube takes and accumulate in fp32 or int32") {
   const auto b_bf16 = view(Buffer::L0B, DType::bf16, 0, 64, 64);
   CHECK(problem(instr(Opcode::mmad, Pipe::M, l0c, l0a, b_bf16), AIC, hw) ==
-        "mmad: src0 is fp16 but src1 is bf16; mmad takes one input dtype");
+        "mmad: src0 is fp16 but src1 is bf16; mmad takes one input dtype (fp8 or fp4 types "
+        "mix only with MX scales)");
   const auto a8 = view(Buffer::L0A, DType::fp8_e4m3, 0, 64, 64);
   const auto b8 = view(Buffer::L0B, DType::fp8_e4m3, 0, 64, 64);
   CHECK(problem(instr(Opcode::mmad, Pipe::M, l0c, a8, b8), AIC, hw) ==

@@ -29,7 +29,7 @@ bool same_instruction(const Instruction& a, const Instruction& b) {
          a.peer == b.peer && a.event_id == b.event_id && a.mode == b.mode && a.cmp == b.cmp &&
          a.scan == b.scan && a.cycles == b.cycles && same_bits(a.imm, b.imm) &&
          same_view(a.dst, b.dst) && same_view(a.src0, b.src0) && same_view(a.src1, b.src1) &&
-         same_view(a.src2, b.src2);
+         same_view(a.src2, b.src2) && same_view(a.src3, b.src3);
 }
 
 // A cube-to-vector program using every builder call family, plus tensors of each init kind.
