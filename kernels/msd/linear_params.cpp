@@ -1,8 +1,6 @@
 // Reading and reporting the quantized linear kernels' parameters (schema in linear_params.hpp).
 #include "kernels/msd/linear_params.hpp"
 
-#include <filesystem>
-
 #include "sim/trace/materialize.hpp"
 #include "sim/trace/trace_syntax.hpp"
 
@@ -12,59 +10,7 @@ namespace {
 using Kind = isa::TensorInit::Kind;
 namespace syntax = trace::syntax;
 
-std::vector<std::string> input_kinds() {
-  std::vector<std::string> kinds;
-  for (const auto& g : syntax::kGenerators) kinds.emplace_back(g.name);
-  kinds.emplace_back("npy");
-  return kinds;
-}
-
 }  // namespace
-
-GeneratedInput read_generated_input(const config::ConfigNode& node) {
-  GeneratedInput in;
-  const std::vector<std::string> kinds = input_kinds();
-  const std::string kind =
-      node.is_scalar() ? node.as_enum(kinds) : node.child("kind").as_enum(kinds);
-  if (kind == "npy") {
-    if (node.is_scalar()) node.fail("{kind: npy, path: <file.npy>}");
-    in.init.kind = Kind::npy;
-    const config::ConfigNode path = node.child("path");
-    std::filesystem::path p = path.as_string();
-    if (p.is_relative()) p = std::filesystem::path(node.file()).parent_path() / p;
-    in.init.path = p.lexically_normal().string();
-    in.where = path.where();
-    std::error_code ec;
-    if (!std::filesystem::is_regular_file(in.init.path, ec))
-      path.fail("an existing .npy file (relative paths start at the run file's directory)");
-    return in;
-  }
-  const syntax::GeneratorSyntax* g = syntax::find_generator(kind);
-  in.init.kind = g->kind;
-  double* values[3] = {&in.init.a, &in.init.b, &in.init.c};
-  for (std::size_t k = 0; k < 3; ++k) {
-    *values[k] = g->defaults[k];
-    if (g->keys[k] && !node.is_scalar()) *values[k] = node.get_double(g->keys[k], g->defaults[k]);
-  }
-  // Both name the values (node.fail would end in "got a map").
-  if (const std::string e = trace::generator_param_error(in.init); !e.empty())
-    throw config::ConfigError(node.where() + ": " + e);
-  if (in.init.kind == Kind::uniform && !(in.init.b > in.init.a))
-    throw config::ConfigError(
-        node.where() + ": expected a uniform distribution with lo < hi, got lo " +
-        syntax::format_double(in.init.a) + ", hi " + syntax::format_double(in.init.b));
-  return in;
-}
-
-Json generated_input_json(const GeneratedInput& in) {
-  if (in.init.kind == Kind::npy) return Json{{"kind", "npy"}, {"path", in.init.path}};
-  const syntax::GeneratorSyntax* g = syntax::find_generator(in.init.kind);
-  Json j{{"kind", g->name}};
-  const double values[3] = {in.init.a, in.init.b, in.init.c};
-  for (std::size_t k = 0; k < 3; ++k)
-    if (g->keys[k]) j[g->keys[k]] = values[k];
-  return j;
-}
 
 std::string linear_kernel_name(LinearPipeline p) {
   return p == LinearPipeline::dequant ? "dequant_gemm" : "msd_gemm";

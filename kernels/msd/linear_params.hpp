@@ -24,8 +24,9 @@
 //     out_dtype: fp32       # fp32 | bf16
 //     seed: 1               # X drawn with seed, W with seed + 1, the scales with seed + 2
 //     x: {kind: normal, mean: 0, std: 1}   # any trace generator (uniform lo/hi, laplace loc/scale,
-//                           #   student_t dof, cauchy loc/scale, outliers std/rate/scale) or
-//                           #   {kind: npy, path: x.npy} (tokens x n)
+//                           #   student_t dof, cauchy loc/scale, outliers std/rate/scale, hybrid
+//                           #   mean/amplitude/rate, resonance mean/amplitude/phase: its cosine
+//                           #   runs along n) or {kind: npy, path: x.npy} (tokens x n)
 //     scale: {low: 0.01, high: 1}          # s_W ~ U[low, high) (MSD.md §6: U[0.01, 1])
 //     cores: 24             # AICs used (with their AIVs), die by die (default: all)
 // clang-format on
@@ -38,6 +39,7 @@
 #include <cstdint>
 #include <string>
 
+#include "kernels/common/generated_input.hpp"
 #include "kernels/common/kernel.hpp"
 #include "kernels/msd/msd_split.hpp"
 #include "sim/isa/program.hpp"
@@ -45,15 +47,6 @@
 namespace ascendsim::kernels {
 
 enum class LinearPipeline : std::uint8_t { dequant, msd };
-
-// How one input tensor is filled: a seeded trace generator (traces/FORMAT.md) or a .npy file.
-struct GeneratedInput {
-  isa::TensorInit init;  // kind, a, b, c (seed set by the kernel); path for npy
-  std::string where;     // npy: "file:line:col: kernel.x.path", for errors about its data
-};
-// Reads `{kind: <generator>, <its keys>}`, a bare generator name, or `{kind: npy, path}`.
-GeneratedInput read_generated_input(const config::ConfigNode& node);
-Json generated_input_json(const GeneratedInput& in);
 
 struct LinearParams {
   LinearPipeline pipeline = LinearPipeline::msd;

@@ -23,12 +23,15 @@ struct TensorInit {
     laplace,
     student_t,
     cauchy,
-    outliers
+    outliers,
+    hybrid,
+    resonance
   } kind = Kind::zeros;
   std::uint64_t seed = 0;
   // Generator parameters, in the order traces/FORMAT.md writes them. uniform: [a, b); normal:
   // mean a, stddev b; laplace and cauchy: location a, scale b; student_t: dof a (integer);
-  // outliers: std a, rate b, scale factor c.
+  // outliers: std a, rate b, scale factor c; hybrid: mean a, amplitude b, rate c; resonance:
+  // mean a, amplitude b, phase c (degrees).
   double a = 0.0, b = 1.0, c = 0.0;
   std::string path;  // npy: file path as written in the trace (relative to it)
 };

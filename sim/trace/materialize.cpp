@@ -33,7 +33,10 @@ double box_muller(std::mt19937_64& gen) {
   return std::sqrt(-2.0 * std::log(u1)) * std::cos(kTwoPi * u2);
 }
 
-double draw(const isa::TensorInit& init, std::mt19937_64& gen) {
+// One element; `col` is its index along the tensor's last dimension, of size `cols` (only
+// resonance's profile depends on it).
+double draw(const isa::TensorInit& init, std::uint64_t col, std::uint64_t cols,
+            std::mt19937_64& gen) {
   switch (init.kind) {
     case Kind::uniform:
       return init.a + (init.b - init.a) * unit(gen);
@@ -63,6 +66,16 @@ double draw(const isa::TensorInit& init, std::mt19937_64& gen) {
       const double z = box_muller(gen);
       return init.a * z * (unit(gen) < init.b ? init.c : 1.0);
     }
+    case Kind::hybrid: {  // five draws whether or not the outlier is taken
+      const double z1 = box_muller(gen);
+      const double w = unit(gen);
+      const double z2 = box_muller(gen);
+      return init.a + z1 + (w < init.c ? init.b * z2 : 0.0);
+    }
+    case Kind::resonance: {
+      const double angle = kTwoPi * double(col) / double(cols) + init.c * kPi / 180.0;
+      return init.a + init.b * std::cos(angle) + box_muller(gen);
+    }
     default:
       return 0.0;  // not a generator; generate_tensor_bytes never asks
   }
@@ -83,6 +96,10 @@ std::string generator_param_error(const isa::TensorInit& init) {
     return v > 0 ? std::string()
                  : name + " " + key + " must be > 0, got " + syntax::format_double(v);
   };
+  const auto non_negative = [&](const char* key, double v) {
+    return v >= 0 ? std::string()
+                  : name + " " + key + " must be >= 0, got " + syntax::format_double(v);
+  };
   switch (init.kind) {
     case Kind::laplace:
     case Kind::cauchy:
@@ -97,6 +114,12 @@ std::string generator_param_error(const isa::TensorInit& init) {
         return "outliers rate must be in [0, 1], got " + syntax::format_double(init.b);
       if (const std::string e = positive("std", init.a); !e.empty()) return e;
       return positive("scale", init.c);
+    case Kind::hybrid:
+      if (init.c < 0 || init.c > 1)
+        return "hybrid rate must be in [0, 1], got " + syntax::format_double(init.c);
+      return non_negative("amplitude", init.b);
+    case Kind::resonance:
+      return non_negative("amplitude", init.b);
     default:
       return "";
   }
@@ -112,8 +135,9 @@ std::vector<std::uint8_t> generate_tensor_bytes(const isa::TensorDecl& t) {
   if (const std::string error = generator_param_error(init); !error.empty())
     throw config::ConfigError("tensor '" + t.name + "': " + error);
   std::mt19937_64 gen(init.seed);
-  for (std::uint64_t i = 0; i < n; ++i)
-    numeric::store_element(t.dtype, out.data(), i, draw(init, gen));
+  const std::uint64_t cols = t.shape.empty() ? 1 : t.shape.back();  // no elements if empty
+  for (std::uint64_t i = 0, col = 0; i < n; ++i, col = col + 1 == cols ? 0 : col + 1)
+    numeric::store_element(t.dtype, out.data(), i, draw(init, col, cols, gen));
   return out;
 }
 

@@ -14,6 +14,13 @@
 //   cauchy:    x = loc + scale * tan(pi * (o() - 1/2))            one draw
 //   student_t: x = z0 / sqrt((z1^2 + ... + zdof^2) / dof)        z() dof + 1 times, z0 first
 //   outliers:  x = std * z() * (u() < rate ? scale : 1)           three draws
+//   hybrid:    x = mean + z1 + (w < rate ? amplitude * z2 : 0),   z1 = z(), w = u(), z2 = z() in
+//              that order: five draws per element whether or not the outlier is taken
+//   resonance: x = mean + amplitude * cos(2 pi * c / C + phase * pi / 180) + z()   one z() per
+//              element, left to right; c is the element's index along the tensor's last
+//              dimension and C that dimension's size (shape.back()), so every row shares one
+//              profile and the shape matters, not only the element count (PASA.md §2: q and k
+//              in phase or anti-phase)
 //
 // Elements are produced in C order and rounded into the tensor's dtype with
 // numeric::store_element (nearest even; overflow follows the format: inf, or NaN without inf;

@@ -160,10 +160,12 @@ class Reader {
       return init;
     }
     const auto open = v.find('(');
-    if (open == std::string::npos || v.back() != ')')
-      fail("unknown init '" + v +
-           "' (zeros, uninitialized, uniform(...), normal(...), laplace(...), student_t(...), "
-           "cauchy(...), outliers(...), npy(FILE))");
+    if (open == std::string::npos || v.back() != ')') {
+      std::string kinds = "zeros, uninitialized";
+      for (const syntax::GeneratorSyntax& g : syntax::kGenerators)
+        kinds += std::string(", ") + g.name + "(...)";
+      fail("unknown init '" + v + "' (" + kinds + ", npy(FILE))");
+    }
     const std::string kind = v.substr(0, open), args = v.substr(open + 1, v.size() - open - 2);
     if (kind == "npy") {
       if (!syntax::is_plain_token(args)) fail("bad npy file name '" + args + "'");

@@ -52,13 +52,18 @@ struct GeneratorSyntax {
   std::array<const char*, 3> keys;
   std::array<double, 3> defaults;
 };
-inline constexpr std::array<GeneratorSyntax, 6> kGenerators{{
+inline constexpr std::array<GeneratorSyntax, 8> kGenerators{{
     {"uniform", isa::TensorInit::Kind::uniform, {"lo", "hi", nullptr}, {0.0, 1.0, 0.0}},
     {"normal", isa::TensorInit::Kind::normal, {"mean", "std", nullptr}, {0.0, 1.0, 0.0}},
     {"laplace", isa::TensorInit::Kind::laplace, {"loc", "scale", nullptr}, {0.0, 1.0, 0.0}},
     {"student_t", isa::TensorInit::Kind::student_t, {"dof", nullptr, nullptr}, {5.0, 1.0, 0.0}},
     {"cauchy", isa::TensorInit::Kind::cauchy, {"loc", "scale", nullptr}, {0.0, 1.0, 0.0}},
     {"outliers", isa::TensorInit::Kind::outliers, {"std", "rate", "scale"}, {1.0, 0.001, 10.0}},
+    {"hybrid", isa::TensorInit::Kind::hybrid, {"mean", "amplitude", "rate"}, {0.0, 10.0, 0.001}},
+    {"resonance",
+     isa::TensorInit::Kind::resonance,
+     {"mean", "amplitude", "phase"},
+     {0.0, 10.0, 0.0}},
 }};
 // The entry for a generator kind or name; nullptr for zeros, uninitialized, data, npy.
 const GeneratorSyntax* find_generator(isa::TensorInit::Kind kind);

@@ -57,7 +57,9 @@ std::string init_text(const isa::TensorDecl& t) {
     case Kind::laplace:
     case Kind::student_t:
     case Kind::cauchy:
-    case Kind::outliers: {
+    case Kind::outliers:
+    case Kind::hybrid:
+    case Kind::resonance: {
       const syntax::GeneratorSyntax& g = *syntax::find_generator(i.kind);
       const double values[3] = {i.a, i.b, i.c};
       std::string text = std::string(g.name) + "(seed=" + std::to_string(i.seed);

@@ -85,7 +85,8 @@ TEST_CASE("structure errors: instructions need a core, tensors come first, names
         "t.trace:2: tensor 'x' lacks addr=");
   CHECK(error_of("ascendsim-trace 1\ntensor x dtype=fp32 shape=8 addr=0 init=random\n") ==
         "t.trace:2: unknown init 'random' (zeros, uninitialized, uniform(...), normal(...), "
-        "laplace(...), student_t(...), cauchy(...), outliers(...), npy(FILE))");
+        "laplace(...), student_t(...), cauchy(...), outliers(...), hybrid(...), resonance(...), "
+        "npy(FILE))");
   CHECK(error_of("ascendsim-trace 1\ntensor x dtype=fp32 shape=8 addr=0 init=normal(sd=1)\n") ==
         "t.trace:2: unknown normal argument 'sd' (seed, mean, std)");
 }
@@ -156,4 +157,28 @@ TEST_CASE("bad generator parameters are errors at the tensor's line") {
   CHECK(init_error("outliers(rate=1)") == "");
   CHECK(init_error("student_t(dof=1)") == "");
   CHECK(init_error("student_t(dof=100)") == "");
+}
+
+TEST_CASE("hybrid and resonance parameter errors are at the tensor's line", "[generators]") {
+  const auto init_error = [](const std::string& init) {
+    return error_of("ascendsim-trace 1\ntensor x dtype=fp32 shape=8 addr=0 init=" + init + "\n");
+  };
+  CHECK(init_error("hybrid(amplitude=-1)") == "t.trace:2: hybrid amplitude must be >= 0, got -1");
+  CHECK(init_error("hybrid(rate=1.5)") == "t.trace:2: hybrid rate must be in [0, 1], got 1.5");
+  CHECK(init_error("hybrid(rate=-0.25)") == "t.trace:2: hybrid rate must be in [0, 1], got -0.25");
+  CHECK(init_error("hybrid(mean=inf)") ==
+        "t.trace:2: hybrid mean must be a finite number, got inf");
+  CHECK(init_error("resonance(amplitude=-2)") ==
+        "t.trace:2: resonance amplitude must be >= 0, got -2");
+  CHECK(init_error("resonance(phase=-inf)") ==
+        "t.trace:2: resonance phase must be a finite number, got -inf");
+  CHECK(init_error("resonance(rate=0.5)") ==
+        "t.trace:2: unknown resonance argument 'rate' (seed, mean, amplitude, phase)");
+  CHECK(init_error("hybrid(std=1)") ==
+        "t.trace:2: unknown hybrid argument 'std' (seed, mean, amplitude, rate)");
+  // The edges are valid: amplitude 0, rate 0 and 1, any finite phase and mean.
+  CHECK(init_error("hybrid(amplitude=0,rate=0)") == "");
+  CHECK(init_error("hybrid(mean=-30,rate=1)") == "");
+  CHECK(init_error("resonance(amplitude=0,phase=-720)") == "");
+  CHECK(init_error("resonance(mean=30,phase=180)") == "");
 }

@@ -200,6 +200,9 @@ TEST_CASE("every generator init survives write -> read with its parameters bit f
       {Kind::student_t, 7.0, 1.0, 0.0, "student_t(seed=9,dof=7)"},
       {Kind::cauchy, 1.0 / 3, 2.5, 0.0, "cauchy(seed=9,loc=0.3333333333333333,scale=2.5)"},
       {Kind::outliers, 0.1, 0.001, 30.0, "outliers(seed=9,std=0.1,rate=0.001,scale=30)"},
+      {Kind::hybrid, 30.0, 0.1, 1.0 / 3,
+       "hybrid(seed=9,mean=30,amplitude=0.1,rate=0.3333333333333333)"},
+      {Kind::resonance, -0.0, 10.0, 180.0, "resonance(seed=9,mean=-0,amplitude=10,phase=180)"},
   };
   for (const Case& c : cases) {
     INFO(c.text);
@@ -244,4 +247,24 @@ TEST_CASE("generator inits take the documented defaults for omitted parameters")
   CHECK((p.tensors[3].init.a == 1.0 && p.tensors[3].init.b == 0.5 && p.tensors[3].init.c == 10.0));
   CHECK(trace::write_trace(p).find("init=outliers(seed=0,std=1,rate=0.5,scale=10)") !=
         std::string::npos);
+}
+
+TEST_CASE("hybrid and resonance take the documented defaults", "[generators]") {
+  const std::string text =
+      "ascendsim-trace 1\n"
+      "tensor h dtype=fp32 shape=8 addr=0x0 init=hybrid()\n"
+      "tensor r dtype=fp32 shape=2x4 addr=0x100 init=resonance(seed=3,phase=90)\n";
+  const isa::Program p = trace::read_trace_text(text, "d.trace", "");
+  REQUIRE(p.tensors.size() == 2);
+  // FORMAT.md: hybrid mean 0, amplitude 10, rate 0.001; resonance mean 0, amplitude 10, phase
+  // 0; seed 0.
+  const isa::TensorInit& h = p.tensors[0].init;
+  CHECK((h.kind == isa::TensorInit::Kind::hybrid && h.seed == 0));
+  CHECK((h.a == 0.0 && h.b == 10.0 && h.c == 0.001));
+  const isa::TensorInit& r = p.tensors[1].init;
+  CHECK((r.kind == isa::TensorInit::Kind::resonance && r.seed == 3));
+  CHECK((r.a == 0.0 && r.b == 10.0 && r.c == 90.0));
+  const std::string back = trace::write_trace(p);
+  CHECK(back.find("init=hybrid(seed=0,mean=0,amplitude=10,rate=0.001)") != std::string::npos);
+  CHECK(back.find("init=resonance(seed=3,mean=0,amplitude=10,phase=90)") != std::string::npos);
 }
