@@ -8,6 +8,7 @@
 #include "kernels/mla_decode/mla_kernel.hpp"
 #include "kernels/msd/attn_kernel.hpp"
 #include "kernels/msd/linear_kernel.hpp"
+#include "kernels/pasa/pasa_kernel.hpp"
 
 namespace ascendsim::kernels {
 namespace {
@@ -26,6 +27,8 @@ const Entry kKernels[] = {
     {"msd_gemm", make_msd_gemm_kernel},
     {"dequant_attention", make_dequant_attention_kernel},
     {"msd_attention", make_msd_attention_kernel},
+    {"fa_mixed", make_fa_mixed_kernel},
+    {"fa_fp16", make_fa_fp16_kernel},
 };
 
 }  // namespace

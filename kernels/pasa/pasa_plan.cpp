@@ -56,6 +56,11 @@ PasaPlan plan_pasa(const PasaParams& params, const config::HardwareConfig& hw) {
         t.kv_blocks = plan.visible_blocks(i);
         plan.tasks.push_back(t);
       }
+  plan.mask_index.assign(plan.q_blocks * plan.kv_blocks, -1);
+  for (std::uint64_t i = 0; i < plan.q_blocks; ++i)
+    for (std::uint64_t j = 0; j < plan.visible_blocks(i); ++j)
+      if (plan.needs_mask(i, j))
+        plan.mask_index[i * plan.kv_blocks + j] = std::int64_t(plan.mask_tiles++);
   plan.split = split_over_cores(hw, p.cores, p.where_cores, plan.tasks.size());
   if (plan.shift_units() > 0)
     plan.shift_split = split_over_cores(hw, p.cores, p.where_cores, plan.shift_units());

@@ -33,6 +33,10 @@ struct PasaPlan {
   std::vector<PasaTask> tasks;                // batch-major, then head, then query block
   CoreSplit split;                            // tasks over the AICs
   CoreSplit shift_split;                      // pasa: shift units over the AICs
+  // Mask tiles: block (q, j) that needs a mask adds tile mask_index[q * kv_blocks + j] (0 or
+  // -inf per element, B_r x B_c; the same for every head), -1 where none is needed.
+  std::vector<std::int64_t> mask_index;
+  std::uint64_t mask_tiles = 0;
 
   std::uint64_t q_rows_pad() const { return q_blocks * params.block_rows; }
   std::uint64_t kv_rows_pad() const { return kv_blocks * params.block_cols; }

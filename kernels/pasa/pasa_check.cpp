@@ -1,0 +1,79 @@
+// check_pasa: the prefill kernels' output against fp64 softmax attention (pasa_check.hpp).
+#include "kernels/pasa/pasa_check.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+#include "kernels/common/reference.hpp"
+#include "kernels/pasa/pasa_reference.hpp"
+#include "sim/numeric/convert.hpp"
+
+namespace ascendsim::kernels {
+
+using numeric::DType;
+namespace {
+
+MatrixRd rows_of(const isa::TensorDecl& t, std::uint64_t first, std::uint64_t count,
+                 std::uint64_t cols) {
+  std::vector<std::uint64_t> index(count);
+  for (std::uint64_t i = 0; i < count; ++i) index[i] = first + i;
+  return decode_rows(t, index, cols);
+}
+
+}  // namespace
+
+CheckResult check_pasa(const PasaPlan& plan, const isa::Program& result) {
+  CheckResult res;
+  const PasaParams& p = plan.params;
+  const std::uint64_t d = p.head_dim, heads = std::uint64_t(p.batch) * p.q_heads;
+  const auto& q =
+      expect_tensor(result, "pasa check", "q", DType::fp16, heads * plan.q_rows_pad(), d);
+  if (q.data.empty()) return res;  // timing-only
+  res.performed = true;
+  const std::uint64_t kv_rows = std::uint64_t(p.batch) * p.kv_heads * plan.kv_rows_pad();
+  const auto& k = expect_tensor(result, "pasa check", "k", DType::fp16, kv_rows, d);
+  const auto& v = expect_tensor(result, "pasa check", "v", DType::fp16, kv_rows, d);
+  const auto& out =
+      expect_tensor(result, "pasa check", "out", p.out_dtype, heads * plan.q_rows_pad(), d);
+  ErrorMetrics m;
+  double max_v = 0, max_score = 0, sum_sq_v = 0, count_v = 0;
+  for (std::uint32_t b = 0; b < p.batch; ++b)
+    for (std::uint32_t h = 0; h < p.q_heads; ++h) {
+      const std::uint64_t head = std::uint64_t(b) * p.q_heads + h;
+      const std::uint64_t kv = (std::uint64_t(b) * p.kv_heads + h / p.group()) * plan.kv_rows_pad();
+      const MatrixRd qh = rows_of(q, head * plan.q_rows_pad(), p.s_q, d);
+      const MatrixRd kh = rows_of(k, kv, p.s_kv, d), vh = rows_of(v, kv, p.s_kv, d);
+      const MatrixRd ref = pasa::softmax_attention_fp64(qh, kh, vh, p.scale, p.causal);
+      const MatrixRd got = rows_of(out, head * plan.q_rows_pad(), p.s_q, d);
+      for (Eigen::Index i = 0; i < ref.rows(); ++i)
+        for (Eigen::Index c = 0; c < ref.cols(); ++c) m.add(ref(i, c), got(i, c));
+      max_v = std::max(max_v, vh.cwiseAbs().maxCoeff());
+      sum_sq_v += vh.squaredNorm(), count_v += double(vh.size());
+      max_score = std::max(max_score, (p.scale * qh * kh.transpose()).cwiseAbs().maxCoeff());
+    }
+  const double u16 = std::ldexp(1.0, -11), u_out = unit_roundoff(p.out_dtype);
+  const bool fp16_scores = p.variant != PasaVariant::fa_mixed;
+  std::uint64_t blocks = 0;
+  for (const PasaTask& t : plan.tasks) blocks = std::max(blocks, t.kv_blocks);
+  const double rel = u16 + (fp16_scores ? u16 : 0.0) +
+                     2.0 * double(blocks) * unit_roundoff(p.o_accum) + u_out +
+                     (fp16_scores ? 2 * u16 * max_score : 0.0) + std::ldexp(1.0, -20);
+  const double bound = rel * max_v, rms_v = std::sqrt(sum_sq_v / std::max(count_v, 1.0));
+  res.max_abs_error = m.max_abs;
+  res.max_rel_error = m.max_rel;
+  res.rmse = m.rmse();
+  res.compared = m.count + m.nonfinite;
+  res.passed = m.nonfinite == 0 && res.rmse <= bound;
+  Json& x = res.extra;
+  x["nonfinite_outputs"] = m.nonfinite;
+  x["rmse_over_rms_v"] = rms_v > 0 ? res.rmse / rms_v : 0.0;
+  x["rmse_over_rms_ref"] = m.reference_rms() > 0 ? res.rmse / m.reference_rms() : 0.0;
+  x["max_score"] = max_score;
+  x["rmse_bound"] = bound;
+  x["bound"] =
+      "(2^-11 + u_pv + 2 T u_o + u_out + 2 u16 max_score (fp16 scores) + 2^-20) max|v| "
+      "(pasa_check.hpp)";
+  return res;
+}
+
+}  // namespace ascendsim::kernels

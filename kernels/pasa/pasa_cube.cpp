@@ -1,0 +1,100 @@
+// The AIC side of the prefill attention pipeline (pasa_pipeline.hpp): per task Q into L1 once;
+// per visible KV block K_j, S = Q K_j^T, FixPipe to ws_s; after the AIVs' P, P V_j to ws_o.
+// Serial: every buffer is reused only after its last reader's pipe has handed it back.
+#include "kernels/pasa/pasa_pipeline.hpp"
+
+namespace ascendsim::kernels {
+
+DType pasa_score_dtype(const PasaParams& p) {
+  return p.variant == PasaVariant::fa_mixed ? DType::fp32 : DType::fp16;
+}
+
+std::uint64_t pasa_q_row(const PasaPlan& plan, const PasaTask& t) {
+  const std::uint64_t head = std::uint64_t(t.batch) * plan.params.q_heads + t.head;
+  return head * plan.q_rows_pad() + t.q_block * plan.params.block_rows;
+}
+
+std::uint64_t pasa_kv_row(const PasaPlan& plan, const PasaTask& t) {
+  const std::uint64_t head = std::uint64_t(t.batch) * plan.params.kv_heads + plan.kv_head(t.head);
+  return head * plan.kv_rows_pad();
+}
+
+namespace {
+
+using namespace pasa_sync;
+
+class PasaAic {
+ public:
+  PasaAic(CoreBuilder& c, const PasaPlan& plan, const PasaTensors& gm, std::uint32_t slot)
+      : c_(c), plan_(plan), p_(plan.params), gm_(gm), slot_(slot) {
+    const std::uint32_t br = p_.block_rows, n = p_.block_cols, d = p_.head_dim;
+    LocalBuffer l1 = c.buffer(Buffer::L1), l0a = c.buffer(Buffer::L0A), l0b = c.buffer(Buffer::L0B),
+                l0c = c.buffer(Buffer::L0C);
+    q_ = l1.alloc("pasa L1 Q", DType::fp16, br, d);
+    k_ = l1.alloc("pasa L1 K block", DType::fp16, n, d);
+    p_l1_ = l1.alloc("pasa L1 P", DType::fp16, br, n);
+    v_ = l1.alloc("pasa L1 V block", DType::fp16, n, d);
+    a_ = l0a.alloc("pasa L0A (Q or P)", DType::fp16, br, std::max(n, d));
+    b_ = l0b.alloc("pasa L0B (K^T or V)", DType::fp16, std::max(n, d), std::max(n, d));
+    cs_ = l0c.alloc("pasa L0C S", DType::fp32, br, n);
+    co_ = l0c.alloc("pasa L0C PV", DType::fp32, br, d);
+  }
+
+  void task(const PasaTask& t) {
+    const std::uint32_t rows = (t.rows + 15) / 16 * 16, n = p_.block_cols, d = p_.head_dim;
+    const std::uint64_t q_row = pasa_q_row(plan_, t), kv_row = pasa_kv_row(plan_, t);
+    const Tile ws_s = gm_.ws_s.tile(std::uint64_t(slot_) * p_.block_rows, 0, rows, n);
+    const Tile ws_p = gm_.ws_p.tile(std::uint64_t(slot_) * p_.block_rows, 0, rows, n);
+    const Tile ws_o = gm_.ws_o.tile(std::uint64_t(slot_) * p_.block_rows, 0, rows, d);
+    c_.handoff(Pipe::MTE1, Pipe::MTE2, 0);  // L1 Q, K, P, V read by the last block
+    c_.copy_gm_to_l1(q_.sub(0, 0, rows, d), gm_.q.tile(q_row, 0, rows, d));
+    for (std::uint64_t j = 0; j < t.kv_blocks; ++j) {
+      if (j > 0) c_.handoff(Pipe::MTE1, Pipe::MTE2, 0);
+      c_.copy_gm_to_l1(k_, gm_.k.tile(kv_row + j * n, 0, n, d));
+      c_.handoff(Pipe::MTE2, Pipe::MTE1, 0);
+      c_.handoff(Pipe::M, Pipe::MTE1, 0);  // L0A / L0B read by the last mmad
+      c_.load_l0a(a_.dense(DType::fp16, rows, d), q_.sub(0, 0, rows, d));
+      c_.load_l0b(b_.dense(DType::fp16, d, n), k_, /*transpose=*/true);
+      c_.handoff(Pipe::MTE1, Pipe::M, 0);
+      c_.handoff(Pipe::FIX, Pipe::M, 0);  // L0C read by the last FixPipe
+      c_.mmad(cs_.dense(DType::fp32, rows, n), a_.dense(DType::fp16, rows, d),
+              b_.dense(DType::fp16, d, n), false);
+      c_.handoff(Pipe::M, Pipe::FIX, 0);
+      c_.fixpipe(ws_s, cs_.dense(DType::fp32, rows,
+                                 n));  // unscaled: the AIVs scale (fa_fp16 overflows here)
+      c_.cross_core_set(isa::SyncMode::aic_aiv, kSReady, Pipe::FIX);
+      c_.cross_core_wait(kPReady);
+      c_.copy_gm_to_l1(p_l1_.sub(0, 0, rows, n), ws_p);
+      c_.copy_gm_to_l1(v_, gm_.v.tile(kv_row + j * n, 0, n, d));
+      c_.handoff(Pipe::MTE2, Pipe::MTE1, 0);
+      c_.handoff(Pipe::M, Pipe::MTE1, 0);
+      c_.load_l0a(a_.dense(DType::fp16, rows, n), p_l1_.sub(0, 0, rows, n));
+      c_.load_l0b(b_.dense(DType::fp16, n, d), v_);
+      c_.handoff(Pipe::MTE1, Pipe::M, 0);
+      c_.mmad(co_.dense(DType::fp32, rows, d), a_.dense(DType::fp16, rows, n),
+              b_.dense(DType::fp16, n, d), false);
+      c_.handoff(Pipe::M, Pipe::FIX, 0);
+      c_.fixpipe(ws_o, co_.dense(DType::fp32, rows, d));
+      c_.cross_core_set(isa::SyncMode::aic_aiv, kOReady, Pipe::FIX);
+    }
+  }
+
+ private:
+  CoreBuilder& c_;
+  const PasaPlan& plan_;
+  const PasaParams& p_;
+  const PasaTensors& gm_;
+  std::uint32_t slot_;
+  Tile q_, k_, p_l1_, v_, a_, b_, cs_, co_;
+};
+
+}  // namespace
+
+void emit_pasa_aic(CoreBuilder& core, const PasaPlan& plan, const PasaTensors& gm,
+                   const CoreShare& work, std::uint32_t slot) {
+  PasaAic aic(core, plan, gm, slot);
+  for (std::uint64_t item : work.items)
+    aic.task(plan.tasks[plan.split.die_first[work.aic.die] + item]);
+}
+
+}  // namespace ascendsim::kernels

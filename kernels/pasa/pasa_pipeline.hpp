@@ -1,0 +1,38 @@
+#pragma once
+// The prefill attention pipeline of `fa_mixed`, `fa_fp16` (and, next, `pasa`) on AIC + 2 AIV,
+// serial per KV block (docs/pasa.md): per task (B_r query rows) and visible KV block j
+//   AIC: S = Q K_j^T (fp16 mmad, fp32 in L0C) -> FixPipe -> ws_s: fp32 for fa_mixed, fp16 for
+//        fa_fp16 (the cast of the unscaled scores, where biased inputs overflow: PASA.md §2);
+//        kSReady; waits kPReady; P_j V_j -> FixPipe -> ws_o (fp32 / fp16); kOReady.
+//   AIV (half the rows each): S rows -> UB, x scale, + the block's mask tile, online softmax
+//        (row max, m_new, alpha = exp(m - m_new), exp, row sum, l = alpha l + rowsum) in S's
+//        precision, P (fp16) -> ws_p, kPReady; waits kOReady; O = alpha O + PV in UB (o_accum);
+//        after the last block O / l -> out.
+// Workspaces hold one tile per AIC (the flags serialise their reuse).
+#include "kernels/common/program_builder.hpp"
+#include "kernels/pasa/pasa_plan.hpp"
+
+namespace ascendsim::kernels {
+
+namespace pasa_sync {
+inline constexpr std::uint8_t kSReady = 1, kPReady = 2, kOReady = 3;
+}  // namespace pasa_sync
+
+struct PasaTensors {
+  // q, out: (batch q_heads q_rows_pad) x d; k, v: (batch kv_heads kv_rows_pad) x d; padding rows
+  // zero. ws_s / ws_p / ws_o: (AICs B_r) x n / n / d. mask: (mask_tiles B_r) x n in S's type.
+  GmTensor q, k, v, out, ws_s, ws_p, ws_o, mask;
+};
+
+// S's type in GM and UB, and PV's: fa_mixed fp32, the fp16 variants fp16.
+DType pasa_score_dtype(const PasaParams& p);
+std::uint64_t pasa_q_row(const PasaPlan& plan, const PasaTask& t);   // first row of t in q
+std::uint64_t pasa_kv_row(const PasaPlan& plan, const PasaTask& t);  // first row of t's K, V
+
+// `slot`: the AIC's index among all used AICs (its workspace rows).
+void emit_pasa_aic(CoreBuilder& core, const PasaPlan& plan, const PasaTensors& gm,
+                   const CoreShare& work, std::uint32_t slot);
+void emit_pasa_aiv(CoreBuilder& core, const PasaPlan& plan, const PasaTensors& gm,
+                   const CoreShare& work, std::uint32_t slot, std::uint32_t half);
+
+}  // namespace ascendsim::kernels
