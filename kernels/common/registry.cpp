@@ -29,6 +29,7 @@ const Entry kKernels[] = {
     {"msd_attention", make_msd_attention_kernel},
     {"fa_mixed", make_fa_mixed_kernel},
     {"fa_fp16", make_fa_fp16_kernel},
+    {"pasa", make_pasa_kernel},
 };
 
 }  // namespace

@@ -27,7 +27,11 @@ class PasaAic {
  public:
   PasaAic(CoreBuilder& c, const PasaPlan& plan, const PasaTensors& gm, std::uint32_t slot)
       : c_(c), plan_(plan), p_(plan.params), gm_(gm), slot_(slot) {
-    const std::uint32_t br = p_.block_rows, n = p_.block_cols, d = p_.head_dim;
+    pasa_ = p_.variant == PasaVariant::pasa;
+    // pasa's shift units put n-row tiles (M_s, K~) where the tasks put B_r rows.
+    const std::uint32_t br = std::max(p_.block_rows,
+                                      p_.variant == PasaVariant::pasa ? p_.block_cols : 0u),
+                        n = p_.block_cols, d = p_.head_dim;
     LocalBuffer l1 = c.buffer(Buffer::L1), l0a = c.buffer(Buffer::L0A), l0b = c.buffer(Buffer::L0B),
                 l0c = c.buffer(Buffer::L0C);
     q_ = l1.alloc("pasa L1 Q", DType::fp16, br, d);
@@ -40,6 +44,29 @@ class PasaAic {
     co_ = l0c.alloc("pasa L0C PV", DType::fp32, br, d);
   }
 
+  // pasa: K~ for this AIC's shift units (batch, KV head, KV block), then the all-AIC barrier.
+  void shift(const CoreShare& units, std::uint64_t first) {
+    const std::uint32_t n = p_.block_cols, d = p_.head_dim;
+    c_.copy_gm_to_l1(p_l1_.dense(DType::fp16, n, n), gm_.ms.all());
+    for (std::uint64_t u : units.items) {
+      const std::uint64_t row = (first + u) * n;  // units run head-major: kv_rows_pad per head
+      c_.handoff(Pipe::MTE1, Pipe::MTE2, 0);
+      c_.copy_gm_to_l1(k_, gm_.k.tile(row, 0, n, d));
+      c_.handoff(Pipe::MTE2, Pipe::MTE1, 0);
+      c_.handoff(Pipe::M, Pipe::MTE1, 0);
+      c_.load_l0a(a_.dense(DType::fp16, n, n), p_l1_.dense(DType::fp16, n, n));  // M_s = M_s^T
+      c_.load_l0b(b_.dense(DType::fp16, n, d), k_);
+      c_.handoff(Pipe::MTE1, Pipe::M, 0);
+      c_.handoff(Pipe::FIX, Pipe::M, 0);
+      c_.mmad(co_.dense(DType::fp32, n, d), a_.dense(DType::fp16, n, n),
+              b_.dense(DType::fp16, n, d), false);
+      c_.handoff(Pipe::M, Pipe::FIX, 0);
+      c_.fixpipe(gm_.kt.tile(row, 0, n, d), co_.dense(DType::fp32, n, d));
+    }
+    c_.cross_core_set(isa::SyncMode::all_cores, kShiftAll, Pipe::FIX);
+    c_.cross_core_wait(kShiftAll);
+  }
+
   void task(const PasaTask& t) {
     const std::uint32_t rows = (t.rows + 15) / 16 * 16, n = p_.block_cols, d = p_.head_dim;
     const std::uint64_t q_row = pasa_q_row(plan_, t), kv_row = pasa_kv_row(plan_, t);
@@ -50,7 +77,7 @@ class PasaAic {
     c_.copy_gm_to_l1(q_.sub(0, 0, rows, d), gm_.q.tile(q_row, 0, rows, d));
     for (std::uint64_t j = 0; j < t.kv_blocks; ++j) {
       if (j > 0) c_.handoff(Pipe::MTE1, Pipe::MTE2, 0);
-      c_.copy_gm_to_l1(k_, gm_.k.tile(kv_row + j * n, 0, n, d));
+      c_.copy_gm_to_l1(k_, (pasa_ ? gm_.kt : gm_.k).tile(kv_row + j * n, 0, n, d));
       c_.handoff(Pipe::MTE2, Pipe::MTE1, 0);
       c_.handoff(Pipe::M, Pipe::MTE1, 0);  // L0A / L0B read by the last mmad
       c_.load_l0a(a_.dense(DType::fp16, rows, d), q_.sub(0, 0, rows, d));
@@ -60,8 +87,8 @@ class PasaAic {
       c_.mmad(cs_.dense(DType::fp32, rows, n), a_.dense(DType::fp16, rows, d),
               b_.dense(DType::fp16, d, n), false);
       c_.handoff(Pipe::M, Pipe::FIX, 0);
-      c_.fixpipe(ws_s, cs_.dense(DType::fp32, rows,
-                                 n));  // unscaled: the AIVs scale (fa_fp16 overflows here)
+      // fa_*: unscaled, the AIVs scale (fa_fp16 overflows here); pasa: M_s held the scale.
+      c_.fixpipe(ws_s, cs_.dense(DType::fp32, rows, n));
       c_.cross_core_set(isa::SyncMode::aic_aiv, kSReady, Pipe::FIX);
       c_.cross_core_wait(kPReady);
       c_.copy_gm_to_l1(p_l1_.sub(0, 0, rows, n), ws_p);
@@ -85,6 +112,7 @@ class PasaAic {
   const PasaParams& p_;
   const PasaTensors& gm_;
   std::uint32_t slot_;
+  bool pasa_ = false;
   Tile q_, k_, p_l1_, v_, a_, b_, cs_, co_;
 };
 
@@ -93,6 +121,8 @@ class PasaAic {
 void emit_pasa_aic(CoreBuilder& core, const PasaPlan& plan, const PasaTensors& gm,
                    const CoreShare& work, std::uint32_t slot) {
   PasaAic aic(core, plan, gm, slot);
+  if (plan.shift_units() > 0)
+    aic.shift(plan.shift_split.cores[slot], plan.shift_split.die_first[work.aic.die]);
   for (std::uint64_t item : work.items)
     aic.task(plan.tasks[plan.split.die_first[work.aic.die] + item]);
 }

@@ -83,6 +83,10 @@ isa::Program PasaKernel::build(const config::HardwareConfig& hw, bool functional
   gm.ws_s = builder.gm_tensor("ws_s", s_type, aics * p.block_rows, p.block_cols);
   gm.ws_p = builder.gm_tensor("ws_p", DType::fp16, aics * p.block_rows, p.block_cols);
   gm.ws_o = builder.gm_tensor("ws_o", s_type, aics * p.block_rows, d);
+  if (p.variant == PasaVariant::pasa) {
+    gm.ms = builder.gm_tensor("ms", DType::fp16, p.block_cols, p.block_cols);
+    gm.kt = builder.gm_tensor("kt", DType::fp16, kv * plan.kv_rows_pad(), d);
+  }
   gm.mask = builder.gm_tensor(
       "mask", s_type, std::max<std::uint64_t>(plan.mask_tiles, 1) * p.block_rows, p.block_cols);
   std::uint32_t slot = 0;
@@ -101,6 +105,18 @@ isa::Program PasaKernel::build(const config::HardwareConfig& hw, bool functional
     place(program.declared_tensor("v").data, p.v, p.seed + 2, kv, p.s_kv, plan.kv_rows_pad(), d,
           "v");
     fill_masks(program.declared_tensor("mask").data, plan, s_type);
+    if (p.variant == PasaVariant::pasa) {
+      // M_s = fl16(s (I - beta / n J)) (PASA.md §3.2, built in double and rounded once).
+      std::vector<std::uint8_t>& ms = program.declared_tensor("ms").data;
+      numeric::NumericEvents ev;
+      const std::uint64_t n = p.block_cols;
+      for (std::uint64_t r = 0; r < n; ++r)
+        for (std::uint64_t c = 0; c < n; ++c)
+          numeric::store_element(DType::fp16, ms.data(), r * n + c,
+                                 p.scale * ((r == c ? 1.0 : 0.0) - p.beta / double(n)),
+                                 numeric::Rounding::nearest_even, numeric::Overflow::inf, &ev);
+      program.declared_tensor("ms").init.kind = isa::TensorInit::Kind::data;
+    }
     for (const char* name : {"q", "k", "v", "mask"})
       program.declared_tensor(name).init.kind = isa::TensorInit::Kind::data;
   }
@@ -124,6 +140,9 @@ Json PasaKernel::params() const {
 
 std::unique_ptr<Kernel> make_fa_mixed_kernel(const config::ConfigNode& kernel) {
   return std::make_unique<PasaKernel>(read_pasa_params(kernel, PasaVariant::fa_mixed));
+}
+std::unique_ptr<Kernel> make_pasa_kernel(const config::ConfigNode& kernel) {
+  return std::make_unique<PasaKernel>(read_pasa_params(kernel, PasaVariant::pasa));
 }
 std::unique_ptr<Kernel> make_fa_fp16_kernel(const config::ConfigNode& kernel) {
   return std::make_unique<PasaKernel>(read_pasa_params(kernel, PasaVariant::fa_fp16));

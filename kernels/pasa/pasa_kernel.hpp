@@ -1,7 +1,6 @@
 #pragma once
-// The prefill attention kernels `fa_mixed` and `fa_fp16` (pasa_pipeline.hpp), checked against
-// fp64 softmax attention (pasa_check.hpp) and set beside pasa_model.hpp's closed form. `pasa`
-// itself (the shift GEMM and the recovering update) is the next step (docs/pasa.md).
+// The prefill attention kernels `fa_mixed`, `fa_fp16` and `pasa` (pasa_pipeline.hpp), checked
+// against fp64 softmax attention (pasa_check.hpp) and set beside pasa_model.hpp's closed form.
 #include <memory>
 
 #include "kernels/common/kernel.hpp"
@@ -26,5 +25,6 @@ class PasaKernel final : public Kernel {
 
 std::unique_ptr<Kernel> make_fa_mixed_kernel(const config::ConfigNode& kernel);
 std::unique_ptr<Kernel> make_fa_fp16_kernel(const config::ConfigNode& kernel);
+std::unique_ptr<Kernel> make_pasa_kernel(const config::ConfigNode& kernel);
 
 }  // namespace ascendsim::kernels

@@ -9,6 +9,12 @@
 //        precision, P (fp16) -> ws_p, kPReady; waits kOReady; O = alpha O + PV in UB (o_accum);
 //        after the last block O / l -> out.
 // Workspaces hold one tile per AIC (the flags serialise their reuse).
+// pasa: first every AIC computes its shift units K~_j = M_s^T K_j (fp16 mmad, FixPipe to kt)
+// and all AICs meet at a barrier; the tasks then read K~ for K, S~ leaves the Cube as fp16
+// already scaled (M_s holds the scale), and the AIVs run PASA.md §3.3's recovering update:
+// a = rowmean(S~) before the mask, the running abar, delta = g (a - abar), delta' = g (abar_old
+// - abar), m_new = max(mt + delta, m + delta'), P~ = exp(S~ - mt), l = c_old l + c_new rowsum,
+// O = c_old O + c_new P~V, with the statistics in `stats` and O in `o_accum`.
 #include "kernels/common/program_builder.hpp"
 #include "kernels/pasa/pasa_plan.hpp"
 
@@ -16,12 +22,15 @@ namespace ascendsim::kernels {
 
 namespace pasa_sync {
 inline constexpr std::uint8_t kSReady = 1, kPReady = 2, kOReady = 3;
+inline constexpr std::uint8_t kShiftAll = 4;  // pasa: every AIC wrote its K~ units (all_cores)
 }  // namespace pasa_sync
 
 struct PasaTensors {
   // q, out: (batch q_heads q_rows_pad) x d; k, v: (batch kv_heads kv_rows_pad) x d; padding rows
   // zero. ws_s / ws_p / ws_o: (AICs B_r) x n / n / d. mask: (mask_tiles B_r) x n in S's type.
   GmTensor q, k, v, out, ws_s, ws_p, ws_o, mask;
+  // pasa: ms = fl16(M_s) (n x n, host-built, PASA.md §3.2), kt = K~ laid out as k.
+  GmTensor ms, kt;
 };
 
 // S's type in GM and UB, and PV's: fa_mixed fp32, the fp16 variants fp16.

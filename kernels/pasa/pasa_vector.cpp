@@ -8,6 +8,7 @@ namespace ascendsim::kernels {
 namespace {
 
 using namespace pasa_sync;
+using isa::Opcode;
 
 class PasaAiv {
  public:
@@ -16,7 +17,8 @@ class PasaAiv {
       : c_(c), plan_(plan), p_(plan.params), gm_(gm), slot_(slot), half_(half) {
     const std::uint32_t rows = (p_.block_rows + 1) / 2, n = p_.block_cols, d = p_.head_dim;
     s_type_ = pasa_score_dtype(p_);
-    st_type_ = p_.variant == PasaVariant::fa_mixed ? DType::fp32 : DType::fp16;
+    pasa_ = p_.variant == PasaVariant::pasa;
+    st_type_ = p_.stats;
     LocalBuffer ub = c.buffer(Buffer::UB);
     // Only what the variant needs: the fp16 P of fa_mixed, a cast PV where O is wider, an
     // output buffer where out's type differs from O's, the mask where a block needs one.
@@ -30,6 +32,11 @@ class PasaAiv {
     if (p_.out_dtype != p_.o_accum) out_ = ub.alloc("pasa UB out", p_.out_dtype, rows, d);
     for (Tile* t : {&m_, &mn_, &mb_, &al_, &l_, &lb_})
       *t = ub.alloc("pasa UB row statistic", st_type_, rows, 1);
+    if (pasa_)
+      for (Tile* t : {&a_, &abar_, &abar_old_, &dl_, &dp_, &cn_})
+        *t = ub.alloc("pasa UB recovering statistic", st_type_, rows, 1);
+    if (st_type_ != s_type_) red_ = ub.alloc("pasa UB row reduction", s_type_, rows, 1);
+    if (pasa_) mean_ = ub.alloc("pasa UB S~ / n", s_type_, rows, n);
     col_o_ = ub.alloc("pasa UB statistic in O's type", p_.o_accum, rows, 1);
   }
 
@@ -58,6 +65,7 @@ class PasaAiv {
       Tile add = ob;
       if (s_type_ != p_.o_accum) c_.vcast(add = ob_o_.dense(p_.o_accum, r, d), ob);
       c_.vrow_mul(o, o, in_o_type(al_, r));
+      if (pasa_) c_.vrow_mul(add, add, in_o_type(cn_, r));  // P~ was relative to the block max
       c_.vadd(o, o, add);
     }
     if (r == 0) return;
@@ -71,6 +79,19 @@ class PasaAiv {
  private:
   Tile col(const Tile& t, std::uint32_t r) const { return t.dense(t.dtype, r, 1); }
   Tile row(const Tile& t, std::uint32_t r) const { return t.dense(t.dtype, 1, r); }
+  // A row reduction of s (max or sum) into the statistic column `dst` (through s's type).
+  void reduce(Opcode op, const Tile& dst, const Tile& s, std::uint32_t r) {
+    if (dst.dtype == s.dtype) return emit_reduce(op, col(dst, r), s);
+    emit_reduce(op, col(red_, r), s);
+    c_.vcast(row(dst, r), row(red_, r));
+  }
+  void emit_reduce(Opcode op, const Tile& dst, const Tile& s) {
+    if (op == Opcode::vrowmax)
+      c_.vrowmax(dst, s);
+    else
+      c_.vrowsum(dst, s);
+  }
+
   // Statistic `t` as an O-typed column (a cast into a scratch column when the types differ).
   Tile in_o_type(const Tile& t, std::uint32_t r) {
     if (t.dtype == p_.o_accum) return col(t, r);
@@ -89,22 +110,73 @@ class PasaAiv {
     if (mi >= 0)
       c_.copy_gm_to_ub(mask, gm_.mask.tile(std::uint64_t(mi) * p_.block_rows + r0, 0, r, n));
     c_.handoff(Pipe::MTE2, Pipe::V, 0);
-    c_.vmuls(s, s, p_.scale);
-    if (mi >= 0) c_.vadd(s, s, mask);
-    c_.vrowmax(col(mb_, r), s);
-    c_.vmax(row(mn_, r), row(m_, r), row(mb_, r));
-    c_.vsub(row(al_, r), row(m_, r), row(mn_, r));  // the first block: exp(-inf) = 0
-    c_.vexp(row(al_, r), row(al_, r));
-    c_.vrow_sub(s, s, col(mn_, r));
-    c_.vexp(s, s);
-    c_.vrowsum(col(lb_, r), s);
-    c_.vmul(row(l_, r), row(l_, r), row(al_, r));
-    c_.vadd(row(l_, r), row(l_, r), row(lb_, r));
-    c_.vadds(row(m_, r), row(mn_, r), 0.0);
+    if (pasa_) {
+      recover(j, s, mi >= 0 ? &mask : nullptr, r);
+    } else {
+      c_.vmuls(s, s, p_.scale);
+      if (mi >= 0) c_.vadd(s, s, mask);
+      reduce(Opcode::vrowmax, mb_, s, r);
+      c_.vmax(row(mn_, r), row(m_, r), row(mb_, r));
+      c_.vsub(row(al_, r), row(m_, r), row(mn_, r));  // the first block: exp(-inf) = 0
+      c_.vexp(row(al_, r), row(al_, r));
+      c_.vrow_sub(s, s, col(mn_, r));
+      c_.vexp(s, s);
+      reduce(Opcode::vrowsum, lb_, s, r);
+      c_.vmul(row(l_, r), row(l_, r), row(al_, r));
+      c_.vadd(row(l_, r), row(l_, r), row(lb_, r));
+      c_.vadds(row(m_, r), row(mn_, r), 0.0);
+    }
     Tile p = s;
     if (s_type_ != DType::fp16) c_.vcast(p = p16_.dense(DType::fp16, r, n), s);
     c_.handoff(Pipe::V, Pipe::MTE3, 0);
     c_.copy_ub_to_gm(gm_.ws_p.tile(ws_row, 0, r, n), p);
+  }
+
+  // PASA.md §3.3 on block j's shifted scores s (fp16, already scaled by M_s): al_ = c_old,
+  // cn_ = c_new, s becomes P~ = exp(S~ - mt).
+  void recover(std::uint64_t j, const Tile& s, const Tile* mask, std::uint32_t r) {
+    const double g = p_.beta / (1 - p_.beta);
+    // a = rowmean(S~) before the mask (M_s shifted all n keys), summed from S~ / n: an fp16 sum
+    // of 128 shifted scores near 600 (mean 30, d 128) would overflow; / n is exact (a power of
+    // two for the default n) and keeps the partial sums at the mean's size.
+    const Tile scaled = mean_.dense(s.dtype, r, p_.block_cols);
+    c_.vmuls(scaled, s, 1.0 / p_.block_cols);
+    reduce(Opcode::vrowsum, a_, scaled, r);
+    if (mask) c_.vadd(s, s, *mask);
+    reduce(Opcode::vrowmax, mb_, s, r);  // mt
+    // A row the causal mask hides from this whole block has mt = -inf; PASA's script uses
+    // -60000 for -inf, which keeps P~ = exp(-inf + 60000) = 0 and c_new = 0 instead of NaN. Its
+    // a still enters abar: the recurrence is exact for any sequence of reference means.
+    c_.vmaxs(row(mb_, r), row(mb_, r), -60000.0);
+    if (j == 0) {
+      c_.vadds(row(abar_, r), row(a_, r), 0.0);
+      c_.vadds(row(abar_old_, r), row(a_, r), 0.0);
+    } else {
+      c_.vadds(row(abar_old_, r), row(abar_, r), 0.0);
+      c_.vmuls(row(abar_, r), row(abar_, r), double(j) / double(j + 1));
+      c_.vmuls(row(dl_, r), row(a_, r), 1.0 / double(j + 1));
+      c_.vadd(row(abar_, r), row(abar_, r), row(dl_, r));
+    }
+    c_.vsub(row(dl_, r), row(a_, r), row(abar_, r));  // delta = g (a - abar)
+    c_.vmuls(row(dl_, r), row(dl_, r), g);
+    c_.vsub(row(dp_, r), row(abar_old_, r), row(abar_, r));  // delta' = g (abar_old - abar)
+    c_.vmuls(row(dp_, r), row(dp_, r), g);
+    c_.vadd(row(dl_, r), row(mb_, r), row(dl_, r));  // mt + delta
+    c_.vadd(row(dp_, r), row(m_, r), row(dp_, r));   // m + delta' (-inf at the first block)
+    c_.vmax(row(mn_, r), row(dl_, r), row(dp_, r));
+    c_.vsub(row(al_, r), row(dp_, r), row(mn_, r));  // c_old
+    c_.vexp(row(al_, r), row(al_, r));
+    c_.vsub(row(cn_, r), row(dl_, r), row(mn_, r));  // c_new
+    c_.vexp(row(cn_, r), row(cn_, r));
+    Tile mt = col(mb_, r);
+    if (mb_.dtype != s.dtype) c_.vcast(row(red_, r), row(mb_, r)), mt = col(red_, r);
+    c_.vrow_sub(s, s, mt);
+    c_.vexp(s, s);
+    reduce(Opcode::vrowsum, lb_, s, r);
+    c_.vmul(row(l_, r), row(l_, r), row(al_, r));
+    c_.vmul(row(lb_, r), row(lb_, r), row(cn_, r));
+    c_.vadd(row(l_, r), row(l_, r), row(lb_, r));
+    c_.vadds(row(m_, r), row(mn_, r), 0.0);
   }
 
   CoreBuilder& c_;
@@ -113,7 +185,10 @@ class PasaAiv {
   const PasaTensors& gm_;
   std::uint32_t slot_, half_;
   DType s_type_ = DType::fp32, st_type_ = DType::fp32;
+  bool pasa_ = false;
   Tile s_, mask_, p16_, o_, ob_, ob_o_, out_, m_, mn_, mb_, al_, l_, lb_, col_o_;
+  Tile a_, abar_, abar_old_, dl_, dp_, cn_, red_,
+      mean_;  // pasa's recovering state; a reduction scratch
 };
 
 }  // namespace
