@@ -52,7 +52,7 @@ Terms block_terms(const PasaPlan& plan, const config::HardwareConfig& hw, double
   t.vec = t.tile + vec_op(hw, Opcode::vrow_mul, half, d, o_bits) +
           vec_op(hw, Opcode::vadd, half, d, o_bits);
   if (pv_bits != o_bits) t.vec += vec_op(hw, Opcode::vcast, half, d, 32);
-  const int row_ops = pasa ? 13 : 5;  // PASA.md §4: about 10 more per-row scalar ops than FA
+  const int row_ops = pasa ? 13 : 5;  // pasa's 8 more: abar (3), the two deltas (4), c_new (1)
   t.vec += row_ops * vec_op(hw, Opcode::vadd, 1, half, st_bits);
   const double read = 2 * n * d * 2 + pad * n * 2,
                write = pad * n * s_bits / 8 + pad * d * pv_bits / 8;
@@ -68,6 +68,7 @@ PasaCost pasa_cost(const PasaPlan& plan, const config::HardwareConfig& hw) {
   const double n = p.block_cols, d = p.head_dim;
   PasaCost c;
   const double shift_cube = cube(hw, n, d, n);
+  double shift_max = 0;
   for (std::size_t a = 0; a < plan.split.cores.size(); ++a) {
     const CoreShare& core = plan.split.cores[a];
     Terms sum;
@@ -85,14 +86,15 @@ PasaCost pasa_cost(const PasaPlan& plan, const config::HardwareConfig& hw) {
       cycles += std::max({task.cube, task.vec, task.port});
       sum.cube += task.cube, sum.vec += task.vec, sum.tile += task.tile, sum.port += task.port;
     }
-    if (a < plan.shift_split.cores.size()) {
-      const double shift = double(plan.shift_split.cores[a].items.size()) * shift_cube;
-      sum.cube += shift, cycles += shift;  // before any task: the all-AIC barrier
-    }
+    if (a < plan.shift_split.cores.size())
+      shift_max = std::max(shift_max, double(plan.shift_split.cores[a].items.size()) * shift_cube);
     if (cycles > c.cycles)
       c.cycles = cycles, c.cube_cycles = sum.cube, c.vector_cycles = sum.vec,
       c.vector_tile_cycles = sum.tile, c.port_cycles = sum.port;
   }
+  // The shift units end at an all-AIC barrier: every task starts after the slowest AIC's units.
+  c.cycles += shift_max;
+  c.cube_cycles += shift_max;
   for (const PasaTask& t : plan.tasks) c.cube_flops += 4.0 * t.rows * t.kv_blocks * n * d;
   c.shift_flops = double(plan.shift_units()) * 2.0 * n * n * d;
   c.cube_flops += c.shift_flops;

@@ -9,16 +9,19 @@
 //   Vector, per visible block, on one AIV (each holds half the rows, both run at once): the tile
 //     passes over B_r / 2 x n of S (row max, subtract, exp, row sum; fa_mixed's cast of P to fp16;
 //     pasa's row mean as S~ / n and a row sum; a mask add where the block needs one) at S's
-//     width (fp32 for fa_mixed, fp16 else: a 256-byte repeat holds 64 fp32 or 128 fp16 elements), the O update over B_r / 2 x d
-//     (scale, add; a cast when PV's fp16 meets an fp32 accumulator) at O's width, and the per-row
-//     statistics (5 ops; pasa 13: abar, the two deltas, the shifted exponents) at their width;
-//     per task the final O / l and the output cast. Each op costs its startup plus rows x
-//     ceil(row bytes / 256) repeats at its cycles per repeat (configs/hw, aiv.vector.ops).
-//   Movers, per block on the AIC's port: the S tile out and back (FixPipe write, AIV read), P
-//     back to L1, PV out and back, K and V in, all at the port's L2 rates (the working set of a
-//     head stays in L2); HBM: Q, K, V and the output once, pasa's K~ written and read once.
-//   cycles = the busiest AIC's max(cube, vector, port) summed over its tasks: the Preload order
-//     overlaps the three; no fill / drain term.
+//     width (fp32 for fa_mixed, fp16 else: a 256-byte repeat holds 64 fp32 or 128 fp16 elements),
+//     the O update over B_r / 2 x d (scale, add; a cast when PV's fp16 meets an fp32 accumulator)
+//     at O's width, and the per-row statistics (5 ops; pasa 13: abar, the two deltas, the shifted
+//     exponents) at their width; per task the final O / l and the output cast. Each op costs its
+//     startup plus rows x ceil(row bytes / 256) repeats at its cycles per repeat (configs/hw,
+//     aiv.vector.ops).
+//   Movers, per block on the AIC's port only: the S tile and PV out (FixPipe), P, K and V in,
+//     at the port's L2 rates (the working set of a head stays in L2); the AIVs' own traffic
+//     (S and PV in, P out) is not counted. HBM: Q, K, V and the output once, pasa's K~ written
+//     and read once.
+//   cycles = the busiest AIC's max(cube, vector, port) summed over its tasks, plus (pasa) the
+//     most shift units any AIC computes before the all-AIC barrier: the Preload order overlaps
+//     the three; no fill / drain term.
 #include "kernels/common/kernel.hpp"
 #include "kernels/pasa/pasa_plan.hpp"
 

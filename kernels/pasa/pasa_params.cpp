@@ -38,12 +38,12 @@ PasaParams read_pasa_params(const config::ConfigNode& kernel, PasaVariant varian
   p.variant = variant;
   p.batch = static_cast<std::uint32_t>(kernel.get_uint("batch", 1, 1, 4096));
   p.q_heads = static_cast<std::uint32_t>(kernel.get_uint("q_heads", 28, 1, 256));
-  const config::ConfigNode kv = kernel.child("kv_heads");
-  p.kv_heads = static_cast<std::uint32_t>(kv.as_uint(1, 256));
+  p.kv_heads = static_cast<std::uint32_t>(kernel.get_uint("kv_heads", 4, 1, 256));
   if (p.q_heads % p.kv_heads != 0)
-    kv.fail("a divisor of q_heads (" + std::to_string(p.q_heads) +
-            "): GQA shares a KV head "
-            "among q_heads / kv_heads query heads");
+    kernel.child("kv_heads")
+        .fail("a divisor of q_heads (" + std::to_string(p.q_heads) +
+              "): GQA shares a KV head "
+              "among q_heads / kv_heads query heads");
   if (const auto d = kernel.optional_child("head_dim")) {
     p.head_dim = static_cast<std::uint32_t>(d->as_uint(1, 1024));
     if (p.head_dim != 64 && p.head_dim != 128) d->fail("64 or 128");
@@ -73,7 +73,19 @@ PasaParams read_pasa_params(const config::ConfigNode& kernel, PasaVariant varian
     p.beta0 = b->as_double();
     if (!(p.beta0 > 0 && p.beta0 < 1)) b->fail("a shift factor beta in (0, 1)");
   }
-  if (pasa) p.beta = pasa::pasa_beta_fixed_point(p.beta0, p.block_cols);
+  if (pasa) {
+    try {
+      p.beta = pasa::pasa_beta_fixed_point(p.beta0, p.block_cols);
+    } catch (const std::invalid_argument& e) {  // beta near 0 or 1: fl16(M) degenerates
+      const auto b = kernel.optional_child("beta");
+      throw config::ConfigError((b ? b->where() : kernel.where() + ": kernel.beta") + ": beta " +
+                                std::to_string(p.beta0) +
+                                " has no fixed point with "
+                                "block_cols " +
+                                std::to_string(p.block_cols) +
+                                " (PASA.md §3.4: the fp16-rounded M degenerates): " + e.what());
+    }
+  }
   p.stats = precision(kernel, "stats", pasa, "is pasa's precision of the per-row statistics");
   p.o_accum = precision(kernel, "o_accum", variant != PasaVariant::fa_mixed,
                         "is the fp16 variants' O accumulator (fa_mixed keeps O in fp32)");

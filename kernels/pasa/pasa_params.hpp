@@ -21,7 +21,8 @@
 //     stats: fp16           # pasa: fp16 | fp32, the per-row statistics (m, l, a, abar, deltas)
 //     o_accum: fp16         # pasa and fa_fp16: fp16 | fp32, the O accumulator in UB
 //     seed: 1               # Q drawn with seed, K with seed + 1, V with seed + 2
-//     q: {kind: uniform, lo: 29.5, hi: 30.5}   # any generator (traces/FORMAT.md) or npy
+//     q: {kind: uniform, lo: 29.5, hi: 30.5}   # default normal(0, 1); any generator
+//                           #   (traces/FORMAT.md: uniform, hybrid, resonance ...) or npy
 //     k: {kind: uniform, lo: 29.5, hi: 30.5}   #   (npy shapes: (batch x heads x tokens, head_dim))
 //     v: {kind: uniform, lo: 29.5, hi: 30.5}
 //     cores: 24             # AICs used, with their AIVs (default: all)

@@ -5,12 +5,14 @@
 // B_c-key block at a time (the last block of each is partial: rows padded, padded keys masked).
 // Causal (bottom-right aligned): query row r sees key c iff c <= r + s_kv - s_q; a KV block no
 // row of the task sees is skipped (PASA.md §5.3: a fully masked block makes NaN), a block some
-// row sees only in part is masked. Tasks go round-robin over the AICs (split_over_cores); the
-// AIC's two AIVs each own half of the task's rows.
-// pasa: K~ = M_s^T K (PASA.md §3.2) is computed once per (batch, KV head, KV block) — a shift
-// unit — by the AICs before any task (an all-AIC barrier) into a GM workspace, and reused by every
-// query block and every query head of the group: its extra Cube work is 2 n^2 d per KV block
-// (PASA.md §4: n / (2 N) of QK^T + PV), not the 50 % of recomputing it per query block.
+// row sees only in part is masked. A visible block may still hide all its keys from some rows
+// (offsets that are not a multiple of B_c, or B_r > B_c): the kernels keep those rows finite
+// (pasa clamps the block max at -60000, PASA's script's stand-in for -inf). Tasks go round-robin
+// over the AICs (split_over_cores); the AIC's two AIVs each own half of the task's rows. pasa: K~ =
+// M_s^T K (PASA.md §3.2) is computed once per (batch, KV head, KV block) — a shift unit — by the
+// AICs before any task (an all-AIC barrier) into a GM workspace, and reused by every query block
+// and every query head of the group: its extra Cube work is 2 n^2 d per KV block (PASA.md §4: n /
+// (2 N) of QK^T + PV), not the 50 % of recomputing it per query block.
 #include <cstdint>
 #include <vector>
 

@@ -32,8 +32,9 @@ const config::HardwareConfig& chip() {
 }  // namespace
 
 TEST_CASE("pasa parameters default to PASA.md §6's shape and fp16 state", "[pasa]") {
-  const PasaParams p = from_yaml("{name: pasa, kv_heads: 4}");
-  CHECK(p.q_heads == 28);  // PASA.md §6: Qwen2-7B-like 28 / 4 heads, d 128, 1407 tokens
+  const PasaParams p = from_yaml("{name: pasa}");
+  CHECK(p.q_heads == 28);
+  CHECK(p.kv_heads == 4);  // PASA.md §6: Qwen2-7B-like 28 / 4 heads, d 128, 1407 tokens
   CHECK(p.head_dim == 128);
   CHECK(p.s_q == 1407);
   CHECK(p.s_kv == 1407);
@@ -82,6 +83,10 @@ TEST_CASE("bad pasa parameters name the key and what it expects", "[pasa]") {
                     Contains("kernel.block_cols: expected a multiple of 16"));
   CHECK_THROWS_WITH(from_yaml("{name: pasa, kv_heads: 4, beta: 1}"),
                     Contains("kernel.beta: expected a shift factor beta in (0, 1)"));
+  // beta / 128 rounds to 2^-7 in fp16 at 0.9999: the rounded M is singular (PASA.md §3.4).
+  CHECK_THROWS_WITH(from_yaml("{name: pasa, kv_heads: 4, beta: 0.9999}"),
+                    Contains("run.yaml:1:") && Contains("kernel.beta: beta 0.999900 has no fixed "
+                                                        "point with block_cols 128"));
 }
 
 TEST_CASE("the plan counts query and KV blocks, padding the last of each", "[pasa]") {
