@@ -3,8 +3,12 @@
 // attention (pasa_reference.hpp) of the fp16 Q, K, V in GM, per (batch, query head), over the
 // real rows. Fields in `extra`: nonfinite_outputs, rmse_over_rms_v (RMSE / RMS of the V rows
 // the heads read, PASA.md §6's RMSE_Re), rmse_over_rms_ref, max_score (max |scale q k| over
-// the reference), bound (the formula) and rmse_bound.
-// Pass: no non-finite output and RMSE <= rmse_bound, a bound on each output's error from the
+// the reference), bound (the formula), error_bound, beyond_bound and outside_v_range (counts),
+// bound_exceeds_v_spread (true when the bound is vacuous and only finiteness and the range are
+// tested: fp16 scores on biased inputs).
+// Pass: no non-finite output, every output within its head's V column range (outputs are
+// convex combinations of V rows; slack: the roundings after the weights), and every output's
+// error <= error_bound, a bound on each output's error from the
 // roundings the pipeline makes (every output is a convex combination of V rows, so each term
 // is relative to max |v|): P to fp16 (2^-11), PV's FixPipe cast (u16 for the fp16 variants),
 // the O update's two roundings per KV block in o_accum (2 T u_o, T the most blocks a row sees),

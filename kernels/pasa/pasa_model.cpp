@@ -46,8 +46,12 @@ Terms block_terms(const PasaPlan& plan, const config::HardwareConfig& hw, double
   for (Opcode op : {Opcode::vrowmax, Opcode::vrow_sub, Opcode::vexp, Opcode::vrowsum})
     t.tile += vec_op(hw, op, half, n, s_bits);
   if (mixed) t.tile += vec_op(hw, Opcode::vcast, half, n, 32);  // P to fp16
-  if (pasa)  // the row mean: S~ / n, then the row sum
+  if (pasa && st_bits == 16)  // the row mean: S~ / n, then the row sum
     t.tile += vec_op(hw, Opcode::vmuls, half, n, 16) + vec_op(hw, Opcode::vrowsum, half, n, 16);
+  if (pasa && st_bits == 32)  // both row sums (mean, l) of a cast to fp32 instead of in fp16
+    t.tile +=
+        2 * (vec_op(hw, Opcode::vcast, half, n, 32) + vec_op(hw, Opcode::vrowsum, half, n, 32)) -
+        vec_op(hw, Opcode::vrowsum, half, n, 16);
   if (masked) t.tile += vec_op(hw, Opcode::vadd, half, n, s_bits);
   t.vec = t.tile + vec_op(hw, Opcode::vrow_mul, half, d, o_bits) +
           vec_op(hw, Opcode::vadd, half, d, o_bits);

@@ -8,7 +8,8 @@
 //     units, K~ = M_s^T K (n x d x n) once per (batch, KV head, KV block), spread over the AICs.
 //   Vector, per visible block, on one AIV (each holds half the rows, both run at once): the tile
 //     passes over B_r / 2 x n of S (row max, subtract, exp, row sum; fa_mixed's cast of P to fp16;
-//     pasa's row mean as S~ / n and a row sum; a mask add where the block needs one) at S's
+//     pasa's row mean as S~ / n and a row sum, or with fp32 stats both row sums of a cast to
+//     fp32; a mask add where the block needs one) at S's
 //     width (fp32 for fa_mixed, fp16 else: a 256-byte repeat holds 64 fp32 or 128 fp16 elements),
 //     the O update over B_r / 2 x d (scale, add; a cast when PV's fp16 meets an fp32 accumulator)
 //     at O's width, and the per-row statistics (5 ops; pasa 13: abar, the two deltas, the shifted

@@ -36,7 +36,9 @@ class PasaAiv {
       for (Tile* t : {&a_, &abar_, &abar_old_, &dl_, &dp_, &cn_})
         *t = ub.alloc("pasa UB recovering statistic", st_type_, rows, 1);
     if (st_type_ != s_type_) red_ = ub.alloc("pasa UB row reduction", s_type_, rows, 1);
-    if (pasa_) mean_ = ub.alloc("pasa UB S~ / n", s_type_, rows, n);
+    // pasa's row sums: of S~ / n in fp16 (fp16 stats), or of S~ cast to fp32 (fp32 stats: the
+    // row mean's rounding, amplified by gamma, is the error PASA.md §8 names).
+    if (pasa_) mean_ = ub.alloc("pasa UB row-sum operand", st_type_, rows, n);
     col_o_ = ub.alloc("pasa UB statistic in O's type", p_.o_accum, rows, 1);
   }
 
@@ -132,16 +134,26 @@ class PasaAiv {
     c_.copy_ub_to_gm(gm_.ws_p.tile(ws_row, 0, r, n), p);
   }
 
+  // scale x the row sum of s into the statistic `dst`: fp16 statistics sum s x scale in fp16
+  // (a plain fp16 sum of 128 shifted scores near 636 would overflow); fp32 ones sum s cast to
+  // fp32, then scale.
+  void row_sum(const Tile& dst, const Tile& s, std::uint32_t r, double scale) {
+    const Tile operand = mean_.dense(st_type_, r, p_.block_cols);
+    if (st_type_ == s.dtype) {
+      if (scale != 1.0) c_.vmuls(operand, s, scale);
+      c_.vrowsum(col(dst, r), scale != 1.0 ? operand : s);
+      return;
+    }
+    c_.vcast(operand, s);
+    c_.vrowsum(col(dst, r), operand);
+    if (scale != 1.0) c_.vmuls(row(dst, r), row(dst, r), scale);
+  }
+
   // PASA.md §3.3 on block j's shifted scores s (fp16, already scaled by M_s): al_ = c_old,
   // cn_ = c_new, s becomes P~ = exp(S~ - mt).
   void recover(std::uint64_t j, const Tile& s, const Tile* mask, std::uint32_t r) {
     const double g = p_.beta / (1 - p_.beta);
-    // a = rowmean(S~) before the mask (M_s shifted all n keys), summed from S~ / n: an fp16 sum
-    // of 128 shifted scores near 600 (mean 30, d 128) would overflow; / n is exact (a power of
-    // two for the default n) and keeps the partial sums at the mean's size.
-    const Tile scaled = mean_.dense(s.dtype, r, p_.block_cols);
-    c_.vmuls(scaled, s, 1.0 / p_.block_cols);
-    reduce(Opcode::vrowsum, a_, scaled, r);
+    row_sum(a_, s, r, 1.0 / p_.block_cols);  // a: before the mask (M_s shifted all n keys)
     if (mask) c_.vadd(s, s, *mask);
     reduce(Opcode::vrowmax, mb_, s, r);  // mt
     // A row the causal mask hides from this whole block has mt = -inf; PASA's script uses
@@ -172,7 +184,7 @@ class PasaAiv {
     if (mb_.dtype != s.dtype) c_.vcast(row(red_, r), row(mb_, r)), mt = col(red_, r);
     c_.vrow_sub(s, s, mt);
     c_.vexp(s, s);
-    reduce(Opcode::vrowsum, lb_, s, r);
+    row_sum(lb_, s, r, 1.0);
     c_.vmul(row(l_, r), row(l_, r), row(al_, r));
     c_.vmul(row(lb_, r), row(lb_, r), row(cn_, r));
     c_.vadd(row(l_, r), row(l_, r), row(lb_, r));
