@@ -85,3 +85,23 @@ TEST_CASE("pasa on the same biased inputs keeps its shifted scores in fp16 range
     CHECK(r["check"]["rmse_over_rms_v"].get<double>() > 4e-4);
   }
 }
+
+TEST_CASE("pasa's fp16 O accumulator overflows on flat attention over biased V, fp32 fixes it",
+          "[pasa]") {
+  // configs/runs/pasa_o_overflow.yaml: O ~ 4096 keys x 30 = 122,880 > 65,504 (PASA.md §10).
+  const auto fp16 = run_cli("run configs/runs/pasa_o_overflow.yaml --out " + kOut + "o_fp16");
+  INFO(fp16.output);
+  CHECK(fp16.exit_code == 1);  // the check fails
+  std::ifstream f16(kOut + "o_fp16/report.json");
+  const Json r16 = Json::parse(f16);
+  CHECK(r16["check"]["nonfinite_outputs"] == 128 * 128);
+  CHECK(r16["numeric_events"]["by_instruction"]["v.vadd"]["overflow"].get<double>() > 0);
+  const auto fp32 = run_cli(
+      "run configs/runs/pasa_o_overflow.yaml --set kernel.o_accum=fp32 --out " + kOut + "o_fp32");
+  INFO(fp32.output);
+  CHECK(fp32.exit_code == 0);
+  std::ifstream f32(kOut + "o_fp32/report.json");
+  const Json r32 = Json::parse(f32);
+  CHECK(r32["check"]["passed"] == true);
+  CHECK(r32["numeric_events"]["total"]["overflow"] == 0);
+}
