@@ -109,19 +109,25 @@ void gemm_mx(const Operands& ops, bool accumulate) {
   double* a = grow(a_buf, std::size_t(m) * k);
   double* b = grow(b_buf, std::size_t(k) * n);
   double* c = grow(c_buf, std::size_t(m) * n);
+  thread_local std::vector<double> b_scales;  // one 32-row block's scales of B, per column
   auto scale = [](const ResolvedTile& s, std::uint32_t r, std::uint32_t col) {
     return numeric::e8m0_to_double(s.data[index_of(s.view, r, col)]);
   };
   float* f = grow(row, std::max(k, n));
   for (std::uint32_t r = 0; r < m; ++r) {
     numeric::widen_to_float(av.dtype, ops.src0.data, index_of(av, r, 0), k, f);
-    for (std::uint32_t j = 0; j < k; ++j)
-      a[std::size_t(r) * k + j] = f[j] * scale(ops.src2, r, j / 32);
+    for (std::uint32_t j0 = 0; j0 < k; j0 += 32) {  // one scale per 32-element block
+      const double sa = scale(ops.src2, r, j0 / 32);
+      for (std::uint32_t j = j0; j < std::min(k, j0 + 32); ++j)
+        a[std::size_t(r) * k + j] = f[j] * sa;
+    }
   }
+  double* sb = grow(b_scales, n);
   for (std::uint32_t r = 0; r < k; ++r) {
+    if (r % 32 == 0)
+      for (std::uint32_t j = 0; j < n; ++j) sb[j] = scale(ops.src3, r / 32, j);
     numeric::widen_to_float(bv.dtype, ops.src1.data, index_of(bv, r, 0), n, f);
-    for (std::uint32_t j = 0; j < n; ++j)
-      b[std::size_t(r) * n + j] = f[j] * scale(ops.src3, r / 32, j);
+    for (std::uint32_t j = 0; j < n; ++j) b[std::size_t(r) * n + j] = f[j] * sb[j];
   }
   Eigen::Map<RowMajor<double>> cm(c, m, n);
   cm.noalias() =

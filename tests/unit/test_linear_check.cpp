@@ -11,6 +11,7 @@
 #include "kernels/msd/msd_split.hpp"
 #include "sim/config/load_hardware.hpp"
 #include "sim/numeric/convert.hpp"
+#include "tests/unit/test_program_tensors.hpp"
 
 namespace {
 
@@ -46,19 +47,9 @@ struct Fixture {
   std::uint64_t n = 0, m = 0;
 
   void add(const std::string& name, DType t, std::uint64_t rows, std::uint64_t cols, bool data) {
-    isa::TensorDecl d;
-    d.name = name;
-    d.dtype = t;
-    d.shape = {rows, cols};
-    if (data) d.data.assign(d.bytes(), 0);
-    prog.tensors.push_back(std::move(d));
+    test::add_tensor(prog, name, t, rows, cols, data);
   }
-  std::uint8_t* bytes(const std::string& name) {
-    for (isa::TensorDecl& t : prog.tensors)
-      if (t.name == name) return t.data.data();
-    FAIL("no tensor " << name);
-    return nullptr;
-  }
+  std::uint8_t* bytes(const std::string& name) { return test::tensor_bytes(prog, name); }
 
   Fixture(LinearPipeline pipe, bool data) : plan(small_plan(pipe)) {
     const LinearParams& p = plan.params;
