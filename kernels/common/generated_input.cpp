@@ -41,6 +41,19 @@ GeneratedInput read_generated_input(const config::ConfigNode& node) {
   }
   const syntax::GeneratorSyntax* g = syntax::find_generator(kind);
   in.init.kind = g->kind;
+  if (g->kind == Kind::uniform && !node.is_scalar() &&
+      (node.has("mean") || node.has("amplitude"))) {
+    // PASA's benchmark grid names its uniform inputs U(mean - Am, mean + Am) (PASA.md §6).
+    if (node.has("lo") || node.has("hi"))
+      throw config::ConfigError(node.where() +
+                                ": a uniform input takes lo and hi, or mean and amplitude, "
+                                "not both");
+    const double mean = node.get_double("mean", 0.0), am = node.get_double("amplitude", 0.5);
+    if (!(am > 0))
+      node.child("amplitude").fail("an amplitude > 0 (the inputs are U(mean - Am, mean + Am))");
+    in.init.a = mean - am, in.init.b = mean + am;
+    return in;
+  }
   double* values[3] = {&in.init.a, &in.init.b, &in.init.c};
   for (std::size_t k = 0; k < 3; ++k) {
     *values[k] = g->defaults[k];

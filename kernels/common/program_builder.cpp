@@ -61,6 +61,14 @@ LocalBuffer CoreBuilder::buffer(Buffer b) const {
 
 std::size_t CoreBuilder::size() const { return program_.instructions.size(); }
 
+void CoreBuilder::region(std::string label) {
+  auto& regions = program_.regions;
+  if (!regions.empty() && regions.back().first == size())
+    regions.back().label = std::move(label);
+  else
+    regions.push_back({size(), std::move(label)});
+}
+
 void CoreBuilder::emit(isa::Instruction ins) {
   const bool gm_write =
       (ins.op == Opcode::copy || ins.op == Opcode::fixpipe) && ins.dst.buffer == Buffer::GM;

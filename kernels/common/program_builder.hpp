@@ -75,6 +75,9 @@ class CoreBuilder {
   const CoreId& id() const;
   LocalBuffer buffer(Buffer b) const;  // a fresh allocator over this core's buffer b
   std::size_t size() const;            // instructions emitted so far
+  // Names the instructions emitted from here on (isa::Region), e.g. the task and KV block a
+  // numeric event's report names. A region with no instruction yet is renamed, not stacked.
+  void region(std::string label);
 
   // ---- MTE2 / MTE1 / MTE3 ----
   void copy_gm_to_l1(const Tile& dst, const Tile& src);

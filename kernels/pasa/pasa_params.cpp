@@ -90,6 +90,8 @@ PasaParams read_pasa_params(const config::ConfigNode& kernel, PasaVariant varian
   p.o_accum = precision(kernel, "o_accum", variant != PasaVariant::fa_mixed,
                         "is the fp16 variants' O accumulator (fa_mixed keeps O in fp32)");
   if (!pasa && variant == PasaVariant::fa_mixed) p.stats = p.o_accum = numeric::DType::fp32;
+  if (const auto pl = kernel.optional_child("pipeline"))
+    p.preload = pl->as_enum({"preload", "serial"}) == "preload";
   p.seed = kernel.get_uint("seed", 1, 0, UINT64_MAX - 3);
   for (auto [key, in] : {std::pair{"q", &p.q}, {"k", &p.k}, {"v", &p.v}}) {
     in->init.kind = isa::TensorInit::Kind::normal;
@@ -116,6 +118,7 @@ Json pasa_params_json(const PasaParams& p) {
          {"scale", p.scale},
          {"stats", numeric::dtype_name(p.stats)},
          {"o_accum", numeric::dtype_name(p.o_accum)},
+         {"pipeline", p.preload ? "preload" : "serial"},
          {"seed", p.seed},
          {"q", generated_input_json(p.q)},
          {"k", generated_input_json(p.k)},

@@ -20,11 +20,13 @@
 //     beta: 0.9375          # pasa: the shift factor, refined by PASA.md §3.4's fixed point
 //     stats: fp16           # pasa: fp16 | fp32, the per-row statistics (m, l, a, abar, deltas)
 //     o_accum: fp16         # pasa and fa_fp16: fp16 | fp32, the O accumulator in UB
+//     pipeline: preload     # preload: the AIC computes S of block j+1 before P V of block j
+//                           #   (AMLA's order); serial: S, softmax, P V one after the other
 //     seed: 1               # Q drawn with seed, K with seed + 1, V with seed + 2
-//     q: {kind: uniform, lo: 29.5, hi: 30.5}   # default normal(0, 1); any generator
+//     q: {kind: uniform, mean: 30, amplitude: 0.5}  # default normal(0, 1); any generator
 //                           #   (traces/FORMAT.md: uniform, hybrid, resonance ...) or npy
-//     k: {kind: uniform, lo: 29.5, hi: 30.5}   #   (npy shapes: (batch x heads x tokens, head_dim))
-//     v: {kind: uniform, lo: 29.5, hi: 30.5}
+//     k: {kind: hybrid, mean: 30, amplitude: 10}    #   (npy shapes: (batch x heads x tokens,
+//     v: {kind: uniform, lo: 29.5, hi: 30.5}        #   head_dim))
 //     cores: 24             # AICs used, with their AIVs (default: all)
 // clang-format on
 #include <cstdint>
@@ -49,6 +51,7 @@ struct PasaParams {
   double beta0 = 0.9375;  // as given
   double beta = 0.9375;   // PASA.md §3.4's fixed point from beta0 with n = block_cols
   numeric::DType stats = numeric::DType::fp16, o_accum = numeric::DType::fp16;
+  bool preload = true;  // pipeline: preload (false: serial)
   std::uint64_t seed = 1;
   GeneratedInput q, k, v;
   std::uint32_t cores = 0;

@@ -1,20 +1,27 @@
 #pragma once
-// The prefill attention pipeline of `fa_mixed`, `fa_fp16` (and, next, `pasa`) on AIC + 2 AIV,
-// serial per KV block (docs/pasa.md): per task (B_r query rows) and visible KV block j
-//   AIC: S = Q K_j^T (fp16 mmad, fp32 in L0C) -> FixPipe -> ws_s: fp32 for fa_mixed, fp16 for
-//        fa_fp16 (the cast of the unscaled scores, where biased inputs overflow: PASA.md §2);
-//        kSReady; waits kPReady; P_j V_j -> FixPipe -> ws_o (fp32 / fp16); kOReady.
-//   AIV (half the rows each): S rows -> UB, x scale, + the block's mask tile, online softmax
-//        (row max, m_new, alpha = exp(m - m_new), exp, row sum, l = alpha l + rowsum) in S's
-//        precision, P (fp16) -> ws_p, kPReady; waits kOReady; O = alpha O + PV in UB (o_accum);
-//        after the last block O / l -> out.
-// Workspaces hold one tile per AIC (the flags serialise their reuse).
+// The prefill attention pipeline of `fa_mixed`, `fa_fp16` and `pasa` on AIC + 2 AIV
+// (docs/pasa.md): per task (B_r query rows) and visible KV block j
+//   C1 (AIC): S_j = Q K_j^T (fp16 mmad, fp32 in L0C) -> FixPipe -> ws_s: fp32 for fa_mixed,
+//        fp16 otherwise (the cast of the unscaled scores, where biased inputs overflow: PASA.md
+//        §2); kSReady.
+//   V1 (AIV, half the rows each): S rows -> UB, x scale, + the block's mask tile, online
+//        softmax (row max, m_new, alpha = exp(m - m_new), exp, row sum, l = alpha l + rowsum)
+//        in S's precision, P (fp16) -> ws_p; kPReady.
+//   C2 (AIC): waits kPReady; P_j V_j -> FixPipe -> ws_o (S's type); kOReady.
+//   V2 (AIV): waits kOReady; O = alpha O + PV in UB (o_accum); after the last block O / l.
+// `pipeline: preload` (default) runs AMLA's order, the AIC C1(j+1) before C2(j) and the AIVs
+// V1(j+1) before V2(j), so the Cube's S of the next block overlaps the Vector's softmax; ws_s
+// and ws_o are ping-pong (two B_r-row slots per AIC), alpha / c_old / c_new per block parity.
+// `serial` runs C1, V1, C2, V2 of each block in turn. Cross-core flags count, so each wait
+// consumes one set; the order of waits and sets keeps every slot from being overwritten early.
 // pasa: first every AIC computes its shift units K~_j = M_s^T K_j (fp16 mmad, FixPipe to kt)
 // and all AICs meet at a barrier; the tasks then read K~ for K, S~ leaves the Cube as fp16
 // already scaled (M_s holds the scale), and the AIVs run PASA.md §3.3's recovering update:
 // a = rowmean(S~) before the mask, the running abar, delta = g (a - abar), delta' = g (abar_old
 // - abar), m_new = max(mt + delta, m + delta'), P~ = exp(S~ - mt), l = c_old l + c_new rowsum,
 // O = c_old O + c_new P~V, with the statistics in `stats` and O in `o_accum`.
+// Kernels mark each task's KV blocks as isa::Regions (PasaPlan::task_region), so a report names
+// the task and block of the first overflow.
 #include "kernels/common/program_builder.hpp"
 #include "kernels/pasa/pasa_plan.hpp"
 

@@ -91,4 +91,19 @@ Json pasa_plan_json(const PasaPlan& plan) {
   return j;
 }
 
+std::string PasaPlan::task_region(std::uint64_t task, std::uint64_t kv_block) const {
+  const PasaTask& t = tasks.at(task);
+  return "task " + std::to_string(task) + " (batch " + std::to_string(t.batch) + ", head " +
+         std::to_string(t.head) + ", query block " + std::to_string(t.q_block) + "), " +
+         (kv_block < t.kv_blocks ? "KV block " + std::to_string(kv_block) : "output O / l");
+}
+
+std::string PasaPlan::shift_region(std::uint64_t unit) const {
+  // units run batch-major, then KV head, then KV block (pasa_cube.cpp's row = unit x n)
+  const std::uint64_t block = unit % kv_blocks, head = unit / kv_blocks % params.kv_heads,
+                      batch = unit / kv_blocks / params.kv_heads;
+  return "shift unit " + std::to_string(unit) + " (batch " + std::to_string(batch) + ", KV head " +
+         std::to_string(head) + ", KV block " + std::to_string(block) + ")";
+}
+
 }  // namespace ascendsim::kernels

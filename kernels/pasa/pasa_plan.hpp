@@ -48,6 +48,11 @@ struct PasaPlan {
   // Whether block (q_block, kv_block) needs a mask: padded keys, or the causal diagonal.
   bool needs_mask(std::uint64_t q_block, std::uint64_t kv_block) const;
   std::uint32_t kv_head(std::uint32_t q_head) const { return q_head / params.group(); }
+  // isa::Region labels, so a report names where a numeric event happened: "task 17 (batch 0,
+  // head 5, query block 2), KV block 7" (kv_block = the task's kv_blocks: "output O / l") and
+  // "shift unit 3 (batch 0, KV head 0, KV block 3)".
+  std::string task_region(std::uint64_t task, std::uint64_t kv_block) const;
+  std::string shift_region(std::uint64_t unit) const;
 };
 
 PasaPlan plan_pasa(const PasaParams& params, const config::HardwareConfig& hw);

@@ -30,10 +30,10 @@ class PasaAiv {
     if (s_type_ != p_.o_accum)
       ob_o_ = ub.alloc("pasa UB PV block in O's type", p_.o_accum, rows, d);
     if (p_.out_dtype != p_.o_accum) out_ = ub.alloc("pasa UB out", p_.out_dtype, rows, d);
-    for (Tile* t : {&m_, &mn_, &mb_, &al_, &l_, &lb_})
+    for (Tile* t : {&m_, &mn_, &mb_, &al2_[0], &al2_[1], &l_, &lb_})
       *t = ub.alloc("pasa UB row statistic", st_type_, rows, 1);
     if (pasa_)
-      for (Tile* t : {&a_, &abar_, &abar_old_, &dl_, &dp_, &cn_})
+      for (Tile* t : {&a_, &abar_, &abar_old_, &dl_, &dp_, &cn2_[0], &cn2_[1]})
         *t = ub.alloc("pasa UB recovering statistic", st_type_, rows, 1);
     if (st_type_ != s_type_) red_ = ub.alloc("pasa UB row reduction", s_type_, rows, 1);
     // pasa's row sums: of S~ / n in fp16 (fp16 stats), or of S~ cast to fp32 (fp32 stats: the
@@ -42,43 +42,69 @@ class PasaAiv {
     col_o_ = ub.alloc("pasa UB statistic in O's type", p_.o_accum, rows, 1);
   }
 
-  void task(const PasaTask& t) {
+  void task(std::uint64_t index) {
+    const PasaTask& t = plan_.tasks[index];
+    c_.region(plan_.task_region(index, 0));
     const std::uint32_t first = (t.rows + 1) / 2;
-    const std::uint32_t r0 = half_ == 0 ? 0 : first, r = half_ == 0 ? first : t.rows - first;
-    const std::uint32_t n = p_.block_cols, d = p_.head_dim;
-    const std::uint64_t ws_row = std::uint64_t(slot_) * p_.block_rows + r0;
-    const Tile s = s_.dense(s_type_, r, n), o = o_.dense(p_.o_accum, r, d);
+    r0_ = half_ == 0 ? 0 : first, r_ = half_ == 0 ? first : t.rows - first;
+    index_ = index;
+    const std::uint32_t r = r_, d = p_.head_dim;
+    const Tile o = o_.dense(p_.o_accum, r, d);
     if (r > 0) {
       c_.handoff(Pipe::MTE3, Pipe::V, 0);  // the last task's output rows are in GM
       c_.vdup(row(m_, r), -INFINITY);
       c_.vdup(row(l_, r), 0.0);
       c_.vdup(o, 0.0);
     }
-    for (std::uint64_t j = 0; j < t.kv_blocks; ++j) {
-      c_.cross_core_wait(kSReady);
-      if (r > 0) softmax_block(t, j, r0, r, ws_row, s);
-      c_.cross_core_set(isa::SyncMode::aic_aiv, kPReady, Pipe::MTE3);
-      c_.cross_core_wait(kOReady);
-      if (r == 0) continue;
-      c_.handoff(Pipe::V, Pipe::MTE2, 0);
-      const Tile ob = ob_.dense(s_type_, r, d);
-      c_.copy_gm_to_ub(ob, gm_.ws_o.tile(ws_row, 0, r, d));
-      c_.handoff(Pipe::MTE2, Pipe::V, 0);
-      Tile add = ob;
-      if (s_type_ != p_.o_accum) c_.vcast(add = ob_o_.dense(p_.o_accum, r, d), ob);
-      c_.vrow_mul(o, o, in_o_type(al_, r));
-      if (pasa_) c_.vrow_mul(add, add, in_o_type(cn_, r));  // P~ was relative to the block max
-      c_.vadd(o, o, add);
+    if (!p_.preload) {
+      for (std::uint64_t j = 0; j < t.kv_blocks; ++j) v1(t, j), v2(j);
+    } else {  // the Cube's order (pasa_cube.cpp): softmax of j+1 before the O update of j
+      v1(t, 0);
+      for (std::uint64_t j = 1; j < t.kv_blocks; ++j) v1(t, j), v2(j - 1);
+      v2(t.kv_blocks - 1);
     }
     if (r == 0) return;
+    c_.region(plan_.task_region(index, t.kv_blocks));
     c_.vrow_div(o, o, in_o_type(l_, r));
     Tile result = o;
     if (p_.out_dtype != p_.o_accum) c_.vcast(result = out_.dense(p_.out_dtype, r, d), o);
     c_.handoff(Pipe::V, Pipe::MTE3, 0);
-    c_.copy_ub_to_gm(gm_.out.tile(pasa_q_row(plan_, t) + r0, 0, r, d), result);
+    c_.copy_ub_to_gm(gm_.out.tile(pasa_q_row(plan_, t) + r0_, 0, r, d), result);
   }
 
  private:
+  // Block j's rows of this AIV in a ping-pong workspace (pasa_cube.cpp's slots).
+  std::uint64_t ws_row(std::uint64_t j) const {
+    return (std::uint64_t(slot_) * 2 + j % 2) * p_.block_rows + r0_;
+  }
+
+  // V1: block j's softmax (and PASA's recovering statistics) into P_j; kPReady.
+  void v1(const PasaTask& t, std::uint64_t j) {
+    c_.region(plan_.task_region(index_, j));
+    // c_old and c_new of block j live until its O update, after the next block's softmax.
+    al_ = al2_[j % 2], cn_ = cn2_[j % 2];
+    c_.cross_core_wait(kSReady);
+    if (r_ > 0) softmax_block(t, j, r0_, r_, s_.dense(s_type_, r_, p_.block_cols));
+    c_.cross_core_set(isa::SyncMode::aic_aiv, kPReady, Pipe::MTE3);
+  }
+
+  // V2: O = c_old O + c_new P_j V_j (fa: alpha O + P_j V_j) in o_accum's type.
+  void v2(std::uint64_t j) {
+    const std::uint32_t r = r_, d = p_.head_dim;
+    c_.region(plan_.task_region(index_, j));
+    c_.cross_core_wait(kOReady);
+    if (r == 0) return;
+    c_.handoff(Pipe::V, Pipe::MTE2, 0);
+    const Tile ob = ob_.dense(s_type_, r, d), o = o_.dense(p_.o_accum, r, d);
+    c_.copy_gm_to_ub(ob, gm_.ws_o.tile(ws_row(j), 0, r, d));
+    c_.handoff(Pipe::MTE2, Pipe::V, 0);
+    Tile add = ob;
+    if (s_type_ != p_.o_accum) c_.vcast(add = ob_o_.dense(p_.o_accum, r, d), ob);
+    c_.vrow_mul(o, o, in_o_type(al2_[j % 2], r));
+    if (pasa_) c_.vrow_mul(add, add, in_o_type(cn2_[j % 2], r));  // P~ was relative to mt
+    c_.vadd(o, o, add);
+  }
+
   Tile col(const Tile& t, std::uint32_t r) const { return t.dense(t.dtype, r, 1); }
   Tile row(const Tile& t, std::uint32_t r) const { return t.dense(t.dtype, 1, r); }
   // A row reduction of s (max or sum) into the statistic column `dst` (through s's type).
@@ -102,11 +128,11 @@ class PasaAiv {
   }
 
   void softmax_block(const PasaTask& t, std::uint64_t j, std::uint32_t r0, std::uint32_t r,
-                     std::uint64_t ws_row, const Tile& s) {
+                     const Tile& s) {
     const std::uint32_t n = p_.block_cols;
     c_.handoff(Pipe::V, Pipe::MTE2, 0);     // S and the mask of the last block are consumed
     c_.handoff(Pipe::MTE3, Pipe::MTE2, 0);  // and its P is in GM
-    c_.copy_gm_to_ub(s, gm_.ws_s.tile(ws_row, 0, r, n));
+    c_.copy_gm_to_ub(s, gm_.ws_s.tile(ws_row(j), 0, r, n));
     const std::int64_t mi = plan_.mask_index[t.q_block * plan_.kv_blocks + j];
     const Tile mask = mask_.dense(s_type_, r, n);
     if (mi >= 0)
@@ -131,7 +157,7 @@ class PasaAiv {
     Tile p = s;
     if (s_type_ != DType::fp16) c_.vcast(p = p16_.dense(DType::fp16, r, n), s);
     c_.handoff(Pipe::V, Pipe::MTE3, 0);
-    c_.copy_ub_to_gm(gm_.ws_p.tile(ws_row, 0, r, n), p);
+    c_.copy_ub_to_gm(gm_.ws_p.tile(std::uint64_t(slot_) * p_.block_rows + r0, 0, r, n), p);
   }
 
   // scale x the row sum of s into the statistic `dst`: fp16 statistics sum s x scale in fp16
@@ -199,6 +225,9 @@ class PasaAiv {
   DType s_type_ = DType::fp32, st_type_ = DType::fp32;
   bool pasa_ = false;
   Tile s_, mask_, p16_, o_, ob_, ob_o_, out_, m_, mn_, mb_, al_, l_, lb_, col_o_;
+  Tile al2_[2], cn2_[2];  // c_old (fa: alpha) and c_new by block parity; al_, cn_: this block's
+  std::uint32_t r0_ = 0, r_ = 0;  // this AIV's first row and row count in the current task
+  std::uint64_t index_ = 0;       // the current task
   Tile a_, abar_, abar_old_, dl_, dp_, cn_, red_,
       mean_;  // pasa's recovering state; a reduction scratch
 };
@@ -208,8 +237,7 @@ class PasaAiv {
 void emit_pasa_aiv(CoreBuilder& core, const PasaPlan& plan, const PasaTensors& gm,
                    const CoreShare& work, std::uint32_t slot, std::uint32_t half) {
   PasaAiv aiv(core, plan, gm, slot, half);
-  for (std::uint64_t item : work.items)
-    aiv.task(plan.tasks[plan.split.die_first[work.aic.die] + item]);
+  for (std::uint64_t item : work.items) aiv.task(plan.split.die_first[work.aic.die] + item);
 }
 
 }  // namespace ascendsim::kernels

@@ -26,6 +26,8 @@ struct ChipSimulation::Impl {
             options.completed_instructions) {
     result.timeline.enabled = options.timeline;
     result.stats.cores.resize(program.cores.size());
+    // every tensor listed, so "no event in ws_s" reads as 0 rather than as a missing key
+    for (const auto& t : program.tensors) result.stats.numeric_by_tensor[t.name] = {};
     for (std::size_t i = 0; i < program.cores.size(); ++i)
       result.stats.cores[i].core = program.cores[i].core;
     chip = std::make_unique<Chip>("chip", ctx, program, result.stats.cores);

@@ -63,6 +63,7 @@ void AiCore::execute(Pipe p, const isa::Instruction& ins, std::uint64_t index) {
     unloaded = vector_cycles(ctx_.hw, ins);
     wait_cycles(unloaded);
     stats_.vector_repeats += vector_repeats(ctx_.hw, ins);
+    stats_.vector_cycles[vector_width_type(ins)] += unloaded;
     // Elements processed: the source's for reductions (which write rows x 1), else the dst's.
     stats_.vector_elements[ins.dst.dtype] +=
         ins.src0.valid() ? std::max(ins.src0.elements(), ins.dst.elements()) : ins.dst.elements();
@@ -155,17 +156,25 @@ void AiCore::apply(const isa::Instruction& ins, std::uint64_t index, Pipe p) {
   if (!ev.any()) return;
   stats_.pipes[int(p)].numeric += ev;
   ctx_.numeric_by_op[int(p)][int(ins.op)] += ev;
-  report::FirstNumericEvent& first = ctx_.stats.first_numeric_event;
-  if (!first.seen) {
+  if (ins.dst.buffer == isa::Buffer::GM)
+    if (const std::string* tensor = ctx_.gm.tensor_at(ins.dst.offset))
+      ctx_.stats.numeric_by_tensor[*tensor] += ev;
+  const char* kind = ev.overflow     ? "overflow"
+                     : ev.nan        ? "NaN"
+                     : ev.saturation ? "saturation"
+                                     : "underflow";
+  auto record = [&](report::FirstNumericEvent& first) {
     first.seen = true;
     first.core = id();
     first.instruction_index = index;
     first.cycle = ctx_.clock.now();
-    const char* kind = ev.overflow ? "overflow" : ev.nan ? "NaN" : ev.saturation ? "saturation"
-                                                                                : "underflow";
     first.what = std::string(kind) + " in " + std::string(isa::opcode_name(ins.op)) + " (" +
                  std::string(numeric::dtype_name(ins.dst.dtype)) + ")";
-  }
+    const std::string* region = program_.region_of(index);
+    first.region = region ? *region : std::string();
+  };
+  if (!ctx_.stats.first_numeric_event.seen) record(ctx_.stats.first_numeric_event);
+  if (ev.overflow && !ctx_.stats.first_overflow.seen) record(ctx_.stats.first_overflow);
 }
 
 void AiCore::record_span(Pipe p, const isa::Instruction& ins, std::uint64_t index,

@@ -19,12 +19,18 @@ std::uint64_t cube_cycles(const config::HardwareConfig& hw, std::uint32_t m, std
   return hw.aic.cube.startup_cycles + ceil_div(m, 16) * ceil_div(n, 16) * ceil_div(k, k0);
 }
 
+numeric::DType vector_width_type(const isa::Instruction& ins) {
+  numeric::DType widest = ins.dst.dtype;
+  for (const isa::TileView* v : {&ins.src0, &ins.src1, &ins.src2})
+    if (v->valid() && numeric::dtype_bits(v->dtype) > numeric::dtype_bits(widest))
+      widest = v->dtype;
+  return widest;
+}
+
 std::uint64_t vector_repeats(const config::HardwareConfig& hw, const isa::Instruction& ins) {
   // Shape from the source (a reduction writes rows x 1), element width from the widest operand.
   const isa::TileView& shape = ins.src0.valid() ? ins.src0 : ins.dst;
-  int bits = numeric::dtype_bits(ins.dst.dtype);
-  for (const isa::TileView* v : {&ins.src0, &ins.src1, &ins.src2})
-    if (v->valid()) bits = std::max(bits, numeric::dtype_bits(v->dtype));
+  const int bits = numeric::dtype_bits(vector_width_type(ins));
   const std::uint64_t row_bytes = ceil_div(std::uint64_t(shape.cols) * bits, 8);
   return std::uint64_t(shape.rows) * ceil_div(row_bytes, hw.aiv.vector.bytes_per_repeat);
 }

@@ -5,6 +5,8 @@
 //     run: ../../configs/runs/gemm_small.yaml   # relative to the golden file
 //     set: [kernel.m=256]                       # optional overrides
 //     timing_only: false                        # optional
+//     kernel_check: pass                        # optional: pass | fail (a golden of a failure,
+//                                               #   e.g. an overflow case, expects fail)
 //     expect:                                   # report.json dotted paths (report_fields.hpp)
 //       cycles: {value: 123456, why: "deterministic simulator: exact"}
 //       cube_utilization: {value: 0.91, abs_tol: 0.005, why: "..."}
@@ -43,6 +45,7 @@ struct Golden {
   std::string run_path;
   std::vector<std::string> sets;
   bool timing_only = false;
+  bool check_fails = false;  // kernel_check: fail
   std::vector<GoldenField> fields;
   std::optional<config::ConfigNode> run_node;
 };
@@ -57,6 +60,11 @@ Golden read_golden(const std::string& path) {
   if (const auto set = g.optional_child("set"))
     for (const auto& item : set->items()) golden.sets.push_back(item.as_string());
   golden.timing_only = g.get_bool("timing_only", false);
+  if (const auto kc = g.optional_child("kernel_check")) {
+    golden.check_fails = kc->as_enum({"pass", "fail"}) == "fail";
+    if (golden.check_fails && golden.timing_only)
+      kc->fail("pass: a timing-only run performs no numerical check that could fail");
+  }
 
   const config::ConfigNode expect = g.child("expect");
   const std::vector<std::string> keys = expect.keys();
@@ -104,6 +112,7 @@ void print_recorded(const Golden& g, const std::string& path, const Json& report
     out << "]\n";
   }
   if (g.timing_only) out << "  timing_only: true\n";
+  if (g.check_fails) out << "  kernel_check: fail\n";
   out << "  expect:\n";
   for (const GoldenField& f : g.fields) {
     const FieldLookup found = find_field(report, f.expect.field);
@@ -186,9 +195,16 @@ int cmd_check(const Args& args, std::ostream& out) {
   const std::size_t n = golden.fields.size();
   out << (n - misses.size()) << " of " << n << " fields match";
   int code = misses.empty() ? kExitOk : kExitCheckFailed;
-  if (outcome.exit_code == kExitCheckFailed) {
+  const bool failed = outcome.exit_code == kExitCheckFailed;
+  if (failed && !golden.check_fails) {
     out << "; the kernel's numerical check FAILED (see " << outcome.out_dir << "/report.json)";
     code = kExitCheckFailed;
+  } else if (!failed && golden.check_fails) {
+    out << "; the kernel's numerical check passed, but the golden expects it to fail "
+           "(kernel_check: fail)";
+    code = kExitCheckFailed;
+  } else if (failed) {
+    out << "; the kernel's numerical check failed, as the golden expects (kernel_check: fail)";
   }
   out << "\n";
   return code;

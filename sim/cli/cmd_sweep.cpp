@@ -13,14 +13,18 @@
 //                                       # ... or a list of one value per path ("int8/int32")
 //     figures: [cycles, cube_utilization, tflops]   # report fields; optional (kDefaultFigures)
 //     plot: {x: kernel.m, y: cube_utilization, series: kernel.dtype, log_x: true, log_y: false}
+//     heatmaps:                         # optional: one picture each, value per (x, y) cell
+//       - {x: kernel.m, y: kernel.dtype, value: cycles, log: false}   # log: colour scale
 //     timing_only: true                 # optional
 //
 // Plot defaults: x = first axis, y = first figure, series = the second axis if any. One line
-// is drawn per combination of the axes other than x (series first in its label).
+// is drawn per combination of the axes other than x (series first in its label). A heat map
+// needs two different axes and one of the figures; it has one panel per combination of the
+// other axes (sweep_plot.hpp).
 // Writes DIR/points/<index>_<axis=value>.../ (child out dirs with log.txt), DIR/sweep.csv (axis
 // values, figures, exit code; rows in point order whatever the completion order), DIR/sweep.gp
-// and DIR/sweep.svg (when gnuplot is installed). Exit: the worst child code (3 > 2 > 1 > 0).
-#include <algorithm>
+// and DIR/sweep.svg, DIR/heatmap_<value>.gp and .svg per heat map (the SVGs when gnuplot is
+// installed). Exit: the worst child code (3 > 2 > 1 > 0).
 #include <cctype>
 #include <cstring>
 #include <filesystem>
@@ -31,6 +35,8 @@
 #include "sim/cli/exit_codes.hpp"
 #include "sim/cli/report_fields.hpp"
 #include "sim/cli/subprocess.hpp"
+#include "sim/cli/sweep_file.hpp"
+#include "sim/cli/sweep_plot.hpp"
 #include "sim/cli/table.hpp"
 #include "sim/config/units.hpp"
 
@@ -40,37 +46,6 @@ namespace {
 namespace fs = std::filesystem;
 
 const std::vector<std::string> kDefaultFigures{"cycles", "time_us", "tflops", "cube_utilization"};
-
-struct PlotSpec {
-  std::string x, y, series;  // axis, figure, axis ("" when there is a single axis)
-  bool log_x = false, log_y = false;
-};
-
-struct Axis {
-  std::string key;                  // the axis name: its key path, or the name of a linked axis
-  std::vector<std::string> paths;   // the key paths each value is assigned to
-  std::vector<std::string> values;  // labels: "256", "int8/int32"
-  std::vector<std::vector<std::string>> assigned;  // per value: what each path is set to
-  config::ConfigNode node;
-};
-
-struct SweepFile {
-  std::string run_path;
-  std::vector<std::string> sets;
-  std::vector<config::ConfigNode> set_nodes;
-  std::vector<Axis> axes;
-  std::vector<std::string> figures;
-  std::vector<config::ConfigNode> figure_nodes;  // empty when the default list is used
-  PlotSpec plot;
-  bool timing_only = false;
-  std::optional<config::ConfigNode> run_node;
-};
-
-std::vector<std::string> names_of(const std::vector<Axis>& axes) {
-  std::vector<std::string> out;
-  for (const auto& a : axes) out.push_back(a.key);
-  return out;
-}
 
 void read_plot(const config::ConfigNode& p, SweepFile& f) {
   const auto axes = names_of(f.axes);
@@ -88,6 +63,27 @@ void read_plot(const config::ConfigNode& p, SweepFile& f) {
         if (a.key == f.plot.x && !(config::units::parse_double(v).value_or(0) > 0))
           p.child("log_x").fail("false: axis " + a.key + " has the value " + v +
                                 ", and a log scale needs positive numbers");
+}
+
+void read_heatmaps(const config::ConfigNode& list, SweepFile& f) {
+  const auto axes = names_of(f.axes);
+  std::vector<config::ConfigNode> value_nodes;
+  for (const auto& item : list.items()) {
+    if (!item.is_map()) item.fail("a map {x: AXIS, y: AXIS, value: FIGURE, log: BOOL}");
+    HeatmapSpec h;
+    h.x = item.child("x").as_enum(axes);
+    const config::ConfigNode y = item.child("y"), value = item.child("value");
+    h.y = y.as_enum(axes);
+    if (h.y == h.x) y.fail("an axis other than x (" + h.x + ")");
+    h.value = value.as_enum(f.figures);
+    h.log = item.get_bool("log", false);
+    for (std::size_t k = 0; k < f.heatmaps.size(); ++k)  // the file is named after the value
+      if (heatmap_stem(f.heatmaps[k].value) == heatmap_stem(h.value))
+        value.fail("a figure without a heat map yet (" + value_nodes[k].path() + " draws " +
+                   heatmap_stem(h.value) + ".svg)");
+    f.heatmaps.push_back(h);
+    value_nodes.push_back(value);
+  }
 }
 
 SweepFile read_sweep(const std::string& path) {
@@ -148,19 +144,10 @@ SweepFile read_sweep(const std::string& path) {
   if (f.axes.size() > 1) f.plot.series = f.axes[1].key;
   if (const auto plot = s.optional_child("plot")) read_plot(*plot, f);
   if (f.plot.series == f.plot.x) f.plot.series.clear();
+  if (const auto heatmaps = s.optional_child("heatmaps")) read_heatmaps(*heatmaps, f);
   f.timing_only = s.get_bool("timing_only", false);
   root.finish();
   return f;
-}
-
-// Which value of each axis point `index` takes: the last axis varies fastest.
-std::vector<std::size_t> point_choice(const SweepFile& f, std::size_t index) {
-  std::vector<std::size_t> choice(f.axes.size());
-  for (std::size_t a = f.axes.size(); a-- > 0;) {
-    choice[a] = index % f.axes[a].values.size();
-    index /= f.axes[a].values.size();
-  }
-  return choice;
 }
 
 std::string point_dir_name(const SweepFile& f, std::size_t index, std::size_t count,
@@ -191,98 +178,6 @@ std::string point_dir_name(const SweepFile& f, std::size_t index, std::size_t co
   throw config::ConfigError(f.run_node->where() + ": " + what);
 }
 
-std::string gp_quote(const std::string& text) {
-  std::string out = "\"";
-  for (char c : text) out += (c == '"' || c == '\\') ? std::string("\\") + c : std::string(1, c);
-  return out + "\"";
-}
-
-// A gnuplot script with the data inline: y over x, one line per combination of the axes other
-// than x (the series axis first in its label). `plotted` counts the points with a numeric y.
-std::string plot_script(const SweepFile& f, const std::vector<std::vector<std::string>>& values,
-                        const std::vector<Json>& ys, const std::string& title,
-                        std::size_t& plotted) {
-  const auto axes = names_of(f.axes);
-  const std::size_t ix = std::find(axes.begin(), axes.end(), f.plot.x) - axes.begin();
-  std::vector<std::size_t> others;
-  for (std::size_t a = 0; a < axes.size(); ++a)
-    if (a != ix && axes[a] == f.plot.series)
-      others.insert(others.begin(), a);
-    else if (a != ix)
-      others.push_back(a);
-  const std::vector<std::string>& xs = f.axes[ix].values;
-  const bool numeric_x = std::all_of(xs.begin(), xs.end(), [](const std::string& v) {
-    return config::units::parse_double(v).has_value();
-  });
-  std::vector<std::string> labels, blocks;
-  plotted = 0;
-  for (std::size_t i = 0; i < values.size(); ++i) {
-    if (!ys[i].is_number()) continue;
-    std::string label;
-    for (std::size_t a : others)
-      label += (label.empty() ? "" : ", ") + axes[a] + "=" + values[i][a];
-    const auto at = std::find(labels.begin(), labels.end(), label) - labels.begin();
-    if (std::size_t(at) == labels.size()) labels.push_back(label), blocks.emplace_back();
-    const auto pos = std::find(xs.begin(), xs.end(), values[i][ix]) - xs.begin();
-    blocks[at] +=
-        (numeric_x ? values[i][ix] : std::to_string(pos)) + " " + field_text(ys[i]) + "\n";
-    ++plotted;
-  }
-  std::string gp = "# " + title + ". Drawn by ascendsim sweep; rerun here: gnuplot sweep.gp\n";
-  gp +=
-      "set terminal svg size 800,500 dynamic noenhanced font \"sans,12\" background rgb "
-      "\"white\"\n";
-  gp += "set output \"sweep.svg\"\nset title " + gp_quote(title) + "\n";
-  gp += "set xlabel " + gp_quote(f.plot.x) + "\nset ylabel " + gp_quote(f.plot.y) + "\n";
-  gp +=
-      "set grid\nset key outside right top\nset autoscale xfix\nset offsets graph 0.05, graph "
-      "0.05, 0, 0\n";
-  if (f.plot.log_x) gp += "set logscale x\n";
-  if (f.plot.log_y) gp += "set logscale y\n";
-  std::string tics;
-  for (std::size_t k = 0; k < xs.size(); ++k)
-    tics += (k ? ", " : "") + gp_quote(xs[k]) + " " + (numeric_x ? xs[k] : std::to_string(k));
-  if (!numeric_x || xs.size() <= 12) gp += "set xtics (" + tics + ")\n";
-  if (!numeric_x) gp += "set xrange [-0.5:" + std::to_string(xs.size()) + "-0.5]\n";
-  std::string plot = "plot";
-  for (std::size_t s = 0; s < labels.size(); ++s) {
-    gp += "$s" + std::to_string(s) + " << EOD\n" + blocks[s] + "EOD\n";
-    plot += std::string(s ? "," : "") + " $s" + std::to_string(s) +
-            " using 1:2 with linespoints pointtype 7 title " +
-            gp_quote(labels[s].empty() ? f.plot.y : labels[s]);
-  }
-  return gp + plot + "\n";
-}
-
-// Writes DIR/sweep.gp and draws DIR/sweep.svg with gnuplot; returns the svg path, or "" (with
-// the reason on stderr: no gnuplot, nothing numeric to plot, gnuplot failed). Never an error.
-std::string draw_plot(const SweepFile& f, const std::vector<std::vector<std::string>>& values,
-                      const std::vector<Json>& ys, const std::string& title, const fs::path& dir) {
-  std::size_t plotted = 0;
-  const fs::path gp = dir / "sweep.gp", svg = dir / "sweep.svg";
-  std::ofstream(gp) << plot_script(f, values, ys, title, plotted);
-  fs::remove(svg);
-  if (plotted == 0) {
-    std::cerr << "plot: no point has a numeric " << f.plot.y << "; " << svg.string()
-              << " not drawn\n";
-    return "";
-  }
-  if (!find_program("gnuplot")) {
-    std::cerr << "plot: gnuplot not found; kept " << gp.string() << " and the CSV (with gnuplot "
-              << "installed: cd " << dir.string() << " && gnuplot sweep.gp)\n";
-    return "";
-  }
-  const ChildJob job{{"gnuplot", "sweep.gp"}, (dir / "gnuplot.log").string(), dir.string()};
-  const ChildStatus status = run_child(job);
-  if (status.exit_code != 0 || !fs::exists(svg)) {
-    std::cerr << "plot: gnuplot failed (" << status.describe() << "); " << job.log_path
-              << " ends:\n"
-              << log_tail(job.log_path, 8);
-    return "";
-  }
-  return svg.string();
-}
-
 }  // namespace
 
 int cmd_sweep(const Args& args, std::ostream& out) {
@@ -294,7 +189,10 @@ int cmd_sweep(const Args& args, std::ostream& out) {
       "code) and writes DIR/sweep.csv with the same rows in point order, DIR/points/<i>_.../\n"
       "(each point's report and log.txt), and the plot DIR/sweep.svg drawn by gnuplot from\n"
       "DIR/sweep.gp (without gnuplot the .gp is kept; rerun it with `cd DIR && gnuplot\n"
-      "sweep.gp`). Exit code: the worst of the points' (3 > 2 > 1 > 0).",
+      "sweep.gp`). Each entry of the file's `heatmaps` also draws DIR/heatmap_<value>.svg\n"
+      "(from DIR/heatmap_<value>.gp: the figure per cell of two axes, a panel per combination\n"
+      "of the others) and prints the same grids as tables. Exit code: the worst of the\n"
+      "points' (3 > 2 > 1 > 0).",
       "point", "ascendsim sweep configs/sweeps/gemm_size.yaml -j 8 --out out/gemm_size", out);
   if (!opt) return kExitOk;
   const std::string& sweep_path = opt->file;
@@ -361,20 +259,25 @@ int cmd_sweep(const Args& args, std::ostream& out) {
   csv.write_csv(csv_file);
   if (!csv_file) throw std::runtime_error("cannot write " + csv_path.string());
 
+  SweepPoints points{values, figures.values, {}};
+  for (const ChildStatus& st : status) points.exit_codes.push_back(exit_code_of(st));
   out << "sweep " << sweep_path << ": " << count << " points"
       << (timing_only ? ", timing-only" : "") << "\n";
   table.print(out);
+  print_heatmap_tables(f, points, out);
   for (std::size_t i = 0; i < count; ++i)
     if (status[i].exit_code != kExitOk)
       std::cerr << failure_text("point " + std::to_string(i), status[i], children[i].log_path);
 
-  const std::size_t y = std::find(f.figures.begin(), f.figures.end(), f.plot.y) - f.figures.begin();
-  std::vector<Json> ys;
-  for (std::size_t i = 0; i < count; ++i) ys.push_back(figures.values[i][y]);
-  const std::string title =
-      "sweep " + fs::path(sweep_path).stem().string() + ": " + f.plot.y + " over " + f.plot.x;
-  const std::string svg = draw_plot(f, values, ys, title, out_dir);
-  out << "wrote " << csv_path.string() << (svg.empty() ? "" : ", " + svg) << "\n";
+  const std::string name = fs::path(sweep_path).stem().string();
+  std::string wrote = csv_path.string();
+  const std::string title = "sweep " + name + ": " + f.plot.y + " over " + f.plot.x;
+  if (const std::string svg = draw_plot(f, points, title, out_dir); !svg.empty())
+    wrote += ", " + svg;
+  for (const HeatmapSpec& h : f.heatmaps)
+    if (const std::string svg = draw_heatmap(f, h, points, name, out_dir); !svg.empty())
+      wrote += ", " + svg;
+  out << "wrote " << wrote << "\n";
 
   for (std::size_t k = 0; k < f.figure_nodes.size(); ++k)  // none for the default figures
     if (!figures.unknown[k].empty())

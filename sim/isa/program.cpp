@@ -1,6 +1,7 @@
 // Sizes and look-ups of a Program and its tensor declarations.
 #include "sim/isa/program.hpp"
 
+#include <algorithm>
 #include <stdexcept>
 
 namespace ascendsim::isa {
@@ -15,6 +16,12 @@ std::uint64_t TensorDecl::elements() const {
 }
 
 std::uint64_t TensorDecl::bytes() const { return numeric::dtype_bytes(dtype, elements()); }
+
+const std::string* CoreProgram::region_of(std::uint64_t index) const {
+  auto it = std::upper_bound(regions.begin(), regions.end(), index,
+                             [](std::uint64_t i, const Region& r) { return i < r.first; });
+  return it == regions.begin() ? nullptr : &std::prev(it)->label;
+}
 
 const TensorDecl* Program::find_tensor(const std::string& name) const {
   for (const TensorDecl& t : tensors)

@@ -49,9 +49,21 @@ struct TensorDecl {
   std::uint64_t bytes() const;
 };
 
+// A named stretch of a core's stream ("task 3 (batch 0, head 5, query block 2), KV block 7"):
+// it covers instructions from `first` up to the next region's first. Kernels mark them so a
+// report can say where in the algorithm an instruction sits (the first overflow's block).
+struct Region {
+  std::uint64_t first = 0;
+  std::string label;
+};
+
 struct CoreProgram {
   CoreId core;
   std::vector<Instruction> instructions;
+  std::vector<Region> regions;  // sorted by first; may be empty
+
+  // The label of the region holding instruction `index`, or nullptr before the first region.
+  const std::string* region_of(std::uint64_t index) const;
 };
 
 struct Program {

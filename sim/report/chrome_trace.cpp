@@ -5,8 +5,8 @@
 // a process per die ("die0.hbm", pid after every core) carries the HBM bandwidth counter.
 // Times are microseconds: ts = cycle / clock_hz * 1e6. Event order is fixed: metadata by
 // (pid, tid), spans by (core, pipe, start, index), flows as s/f pairs, counters by (die, cycle),
-// then the first-numeric-event instant. Only cores and pipes that appear in the timeline get a
-// track.
+// then the first-numeric-event and first-overflow instants (with the region). Only cores and pipes
+// that appear in the timeline get a track.
 #include <algorithm>
 #include <map>
 #include <set>
@@ -136,13 +136,18 @@ Json make_chrome_trace(const RunSummary& run) {
                           {"ts", b.ts(c->cycle)},
                           {"args", {{"gbps", c->hbm_gbps}}}});
 
-  const FirstNumericEvent& first = run.stats.first_numeric_event;
-  if (first.seen) {
-    Json e = Json{{"ph", "i"}, {"name", "first numeric event: " + first.what}, {"s", "g"}};
+  auto mark = [&](const FirstNumericEvent& first, const std::string& title) {
+    if (!first.seen) return;
+    Json e = Json{{"ph", "i"}, {"name", title + ": " + first.what}, {"s", "g"}};
     e = with(e, b.at(first.core, isa::Pipe::S, first.cycle));
     e["args"] = Json{{"instruction_index", first.instruction_index}};
+    if (!first.region.empty()) e["args"]["region"] = first.region;
     events.push_back(std::move(e));
-  }
+  };
+  mark(run.stats.first_numeric_event, "first numeric event");
+  const FirstNumericEvent& o = run.stats.first_overflow;
+  const FirstNumericEvent& f = run.stats.first_numeric_event;
+  if (!(o.core == f.core && o.instruction_index == f.instruction_index)) mark(o, "first overflow");
 
   Json all = b.metadata();
   for (auto& e : events) all.push_back(std::move(e));

@@ -131,12 +131,17 @@ void print_console_summary(const RunSummary& run, std::ostream& out) {
       out << " " << it.key() << " " << it.value().get<std::uint64_t>();
     out << "\n";
   }
-  if (ev["first"].is_object()) {
-    const Json& f = ev["first"];
-    out << "  first numeric event: " << f["core"].get<std::string>() << " instruction #"
+  auto print_first = [&](const Json& f, const char* title) {
+    if (!f.is_object()) return;
+    out << "  " << title << ": " << f["core"].get<std::string>() << " instruction #"
         << f["instruction_index"].get<std::uint64_t>() << " at cycle "
-        << f["cycle"].get<std::uint64_t>() << ": " << f["what"].get<std::string>() << "\n";
-  }
+        << f["cycle"].get<std::uint64_t>();
+    if (f["region"].is_string()) out << " (" << f["region"].get<std::string>() << ")";
+    out << ": " << f["what"].get<std::string>() << "\n";
+  };
+  print_first(ev["first"], "first numeric event");
+  // the same instruction is not named twice
+  if (ev["first_overflow"] != ev["first"]) print_first(ev["first_overflow"], "first overflow");
   for (const auto& n : r["notes"]) out << "  note: " << n.get<std::string>() << "\n";
 }
 

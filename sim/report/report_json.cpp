@@ -125,15 +125,21 @@ Json numeric_json(const Stats& s) {
   Json by_instruction = Json::object();
   for (const auto& [name, events] : s.numeric_by_instruction)
     by_instruction[name] = events_json(events);
-  Json first = nullptr;
-  if (s.first_numeric_event.seen) {
-    const auto& f = s.first_numeric_event;
-    first = Json{{"core", isa::core_name(f.core)},
-                 {"instruction_index", f.instruction_index},
-                 {"cycle", f.cycle},
-                 {"what", f.what}};
-  }
-  return Json{{"total", events_json(total)}, {"by_instruction", by_instruction}, {"first", first}};
+  Json by_tensor = Json::object();
+  for (const auto& [name, events] : s.numeric_by_tensor) by_tensor[name] = events_json(events);
+  auto first_json = [](const FirstNumericEvent& f) {
+    if (!f.seen) return Json(nullptr);
+    return Json{{"core", isa::core_name(f.core)},
+                {"instruction_index", f.instruction_index},
+                {"cycle", f.cycle},
+                {"what", f.what},
+                {"region", f.region.empty() ? Json(nullptr) : Json(f.region)}};
+  };
+  return Json{{"total", events_json(total)},
+              {"by_instruction", by_instruction},
+              {"by_tensor", by_tensor},
+              {"first", first_json(s.first_numeric_event)},
+              {"first_overflow", first_json(s.first_overflow)}};
 }
 
 }  // namespace
@@ -202,6 +208,13 @@ Json make_report_json(const RunSummary& run) {
   j["peak_dtype"] = std::string(numeric::dtype_name(peak_dtype));
   j["cube_utilization"] = cube_utilization;
   j["vector_utilization"] = ratio(double(vec_busy), cycles * aiv_cores);
+  Json vec_by_dtype = Json::object();
+  std::map<DType, std::uint64_t> vec_cycles;
+  for (const auto& c : s.cores)
+    for (const auto& [dtype, n] : c.vector_cycles) vec_cycles[dtype] += n;
+  for (const auto& [dtype, n] : vec_cycles)
+    vec_by_dtype[std::string(numeric::dtype_name(dtype))] = n;
+  j["vector_busy_cycles_by_dtype"] = vec_by_dtype;
   j["hbm"] =
       Json{{"read_bytes", mem.hbm_read_bytes},
            {"write_bytes", mem.hbm_write_bytes},

@@ -41,6 +41,9 @@ struct CoreStats {
   std::map<numeric::DType, std::uint64_t> cube_flops;
   std::map<numeric::DType, std::uint64_t> vector_elements;  // elements processed by V, by dtype
   std::uint64_t vector_repeats = 0;
+  // V busy cycles by the widest operand's type (the one that sets the repeat count: an fp16
+  // repeat holds twice fp32's elements)
+  std::map<numeric::DType, std::uint64_t> vector_cycles;
   std::uint64_t end_cycle = 0;    // when this core's last instruction finished
 };
 
@@ -59,16 +62,21 @@ struct FirstNumericEvent {
   isa::CoreId core;
   std::uint64_t instruction_index = 0;
   std::uint64_t cycle = 0;
-  std::string what;  // "overflow in vexp (fp16)"
+  std::string what;    // "overflow in vexp (fp16)"
+  std::string region;  // the kernel's isa::Region label of the instruction ("" if none)
 };
 
 struct Stats {
   std::uint64_t cycles = 0;  // chip: when the last core finished
   std::vector<CoreStats> cores;
   std::vector<MemoryStats> dies;  // one per die
-  FirstNumericEvent first_numeric_event;
+  FirstNumericEvent first_numeric_event;  // of any kind (often an underflow in exp)
+  FirstNumericEvent first_overflow;       // the first overflow to infinity
   // numeric events summed per (pipe name, opcode name) for the report
   std::map<std::string, numeric::NumericEvents> numeric_by_instruction;
+  // numeric events of instructions writing GM, by the GM tensor written ("ws_s": S leaving the
+  // Cube), so a kernel's report can tell which intermediate overflowed; every tensor is listed
+  std::map<std::string, numeric::NumericEvents> numeric_by_tensor;
   // Flags set more often than waited for and half-filled cross-core barriers at the end of the
   // run: legal for the simulator, but hardware requires set/wait pairs (reported as notes).
   std::vector<std::string> unbalanced_sync;

@@ -3,8 +3,10 @@
 // sections whose lines are instructions. Fields not written keep isa::Instruction's defaults.
 #include "sim/trace/trace_reader.hpp"
 
+#include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <optional>
 #include <set>
 #include <sstream>
 
@@ -43,7 +45,7 @@ class Reader {
     bool header_seen = false;
     for (std::string line; std::getline(in, line);) {
       ++line_;
-      if (header_seen && kernel_line(line)) continue;
+      if (header_seen && (kernel_line(line) || region_line(line))) continue;
       const auto tokens = tokens_of(line);
       if (tokens.empty()) continue;
       if (!header_seen) {
@@ -98,21 +100,41 @@ class Reader {
            std::to_string(syntax::kVersion) + ")");
   }
 
-  // `kernel {...}`: the rest of the line verbatim (JSON may hold '#'), trimmed.
-  bool kernel_line(const std::string& line) {
+  // The rest of a line that starts with `keyword`, trimmed and taken verbatim (it may hold '#').
+  static std::optional<std::string> rest_after(const std::string& line, const char* keyword) {
+    const std::size_t n = std::strlen(keyword);
     const auto start = line.find_first_not_of(" \t");
-    if (start == std::string::npos || line.compare(start, 6, "kernel") != 0 ||
-        (line.size() > start + 6 && line[start + 6] != ' ' && line[start + 6] != '\t'))
-      return false;
-    const auto first = line.find_first_not_of(" \t", start + 6);
+    if (start == std::string::npos || line.compare(start, n, keyword) != 0 ||
+        (line.size() > start + n && line[start + n] != ' ' && line[start + n] != '\t'))
+      return std::nullopt;
+    const auto first = line.find_first_not_of(" \t\r", start + n);
     const auto last = line.find_last_not_of(" \t\r");
-    const std::string text = first == std::string::npos ? "" : line.substr(first, last - first + 1);
+    return first == std::string::npos ? "" : line.substr(first, last - first + 1);
+  }
+
+  // `kernel {...}`: a one-line JSON object.
+  bool kernel_line(const std::string& line) {
+    const auto text = rest_after(line, "kernel");
+    if (!text) return false;
     if (!program_.tensors.empty() || !program_.cores.empty())
       fail("the kernel line must come before tensor and core lines");
     if (!program_.kernel.empty()) fail("a second kernel line");
-    if (text.size() < 2 || text.front() != '{' || text.back() != '}')
-      fail("expected 'kernel {...}' with a one-line JSON object, got '" + text + "'");
-    program_.kernel = text;
+    if (text->size() < 2 || text->front() != '{' || text->back() != '}')
+      fail("expected 'kernel {...}' with a one-line JSON object, got '" + *text + "'");
+    program_.kernel = *text;
+    return true;
+  }
+
+  // `region LABEL`: names the current core's instructions from here on (isa::Region).
+  bool region_line(const std::string& line) {
+    const auto text = rest_after(line, "region");
+    if (!text) return false;
+    if (program_.cores.empty()) fail("a region line must be inside a core section");
+    if (text->empty()) fail("expected 'region LABEL' with a non-empty label");
+    isa::CoreProgram& c = program_.cores.back();
+    if (!c.regions.empty() && c.regions.back().first == c.instructions.size())
+      fail("two region lines with no instruction between them");
+    c.regions.push_back({c.instructions.size(), *text});
     return true;
   }
 
@@ -220,7 +242,7 @@ class Reader {
     if (!id) fail("bad core name '" + t[1] + "' (expected like die0.aic3 or die0.aiv7)");
     for (const isa::CoreProgram& c : program_.cores)
       if (c.core == *id) fail("core " + t[1] + " has two sections");
-    program_.cores.push_back(isa::CoreProgram{*id, {}});
+    program_.cores.push_back(isa::CoreProgram{*id, {}, {}});
   }
 
   void instruction(const std::vector<std::string>& t) {

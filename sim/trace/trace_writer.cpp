@@ -3,6 +3,7 @@
 // that use it); the reader leaves unwritten fields at their defaults.
 #include "sim/trace/trace_writer.hpp"
 
+#include <cctype>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
@@ -142,7 +143,22 @@ std::string write_trace(const isa::Program& program) {
   for (const isa::TensorDecl& t : program.tensors) out += format_tensor(t) + "\n";
   for (const isa::CoreProgram& c : program.cores) {
     out += "\ncore " + isa::core_name(c.core) + "\n";
-    for (const Instruction& ins : c.instructions) out += format_instruction(ins) + "\n";
+    auto region = c.regions.begin();
+    for (std::size_t i = 0; i <= c.instructions.size(); ++i) {
+      for (; region != c.regions.end() && region->first == i; ++region) {
+        const std::string& l = region->label;
+        if (l.empty() || l.find_first_of("\n\r") != std::string::npos ||
+            std::isspace(static_cast<unsigned char>(l.front())) ||
+            std::isspace(static_cast<unsigned char>(l.back())))
+          throw std::invalid_argument("region label '" + l +
+                                      "' must be one trimmed, non-empty line to be traced");
+        out += "region " + region->label + "\n";
+      }
+      if (i < c.instructions.size()) out += format_instruction(c.instructions[i]) + "\n";
+    }
+    if (region != c.regions.end())
+      throw std::invalid_argument("the regions of " + isa::core_name(c.core) +
+                                  " are not sorted or start past its last instruction");
   }
   return out;
 }

@@ -1,6 +1,7 @@
 // End to end: `ascendsim check`, `compare` and `sweep` run the built binary (ASCENDSIM_BINARY) on
 // the small files in tests/data/cli/, as a user would, and look at exit codes, console text and
 // the files written. Tiny GEMMs, timing-only where the numbers do not matter.
+#include <algorithm>
 #include <catch2/catch.hpp>
 #include <filesystem>
 #include <fstream>
@@ -9,6 +10,7 @@
 #include <vector>
 
 #include "sim/cli/subprocess.hpp"
+#include "sim/cli/sweep_plot.hpp"
 
 namespace {
 
@@ -55,6 +57,19 @@ std::vector<std::string> lines_of(const std::string& text) {
   std::istringstream in(text);
   for (std::string line; std::getline(in, line);) out.push_back(line);
   return out;
+}
+
+std::vector<std::string> cells_of(const std::string& csv_line) {
+  std::vector<std::string> out;
+  std::istringstream in(csv_line);
+  for (std::string cell; std::getline(in, cell, ',');) out.push_back(cell);
+  return out;
+}
+
+std::size_t count_of(const std::string& text, const std::string& what) {
+  std::size_t n = 0;
+  for (auto at = text.find(what); at != std::string::npos; at = text.find(what, at + 1)) ++n;
+  return n;
 }
 
 }  // namespace
@@ -167,6 +182,98 @@ TEST_CASE("a misspelt key in a sweep file exits 2 naming file, line and the key 
   CHECK_THAT(r.output, Catch::Contains("sweep_typo.yaml:6:3: sweep.figurs: unknown key"));
   CHECK_THAT(r.output, Catch::Contains("did you mean 'figures'?"));
   CHECK_FALSE(fs::exists(dir / "points"));
+}
+
+TEST_CASE("a 2x2 sweep with a heatmap labels each cell with its cycles and prints the grid") {
+  const fs::path dir = fresh_dir("sweep_heatmap");
+  const Ran r =
+      run_ascendsim(dir, {"sweep", data("sweep_heatmap.yaml"), "-j", "2", "--out", dir.string()});
+  INFO(r.output);
+  CHECK(r.exit_code == 0);
+  const auto csv = lines_of(read_text(dir / "sweep.csv"));
+  REQUIRE(csv.size() == 5);
+  REQUIRE(csv[0] == "kernel.m,kernel.dtype,flops.total,cycles,cube_utilization,exit_code");
+  const std::string gp = read_text(dir / "heatmap_cycles.gp");
+  CHECK_THAT(gp, Catch::Contains("set xtics (\"128\" 0, \"256\" 1)"));
+  CHECK_THAT(gp, Catch::Contains("set ytics (\"bf16\" 0, \"fp16\" 1)"));
+  CHECK_THAT(gp, Catch::Contains("set output \"heatmap_cycles.svg\""));
+  CHECK_FALSE(Catch::contains(gp, "set logscale cb"));
+  CHECK_FALSE(Catch::contains(gp, "n/a"));
+  // Point order: m slowest. Each data line: x position, y position, colour, value, label.
+  std::vector<std::string> labels;
+  for (std::size_t i = 0; i < 4; ++i) {
+    const std::string cycles = cells_of(csv[i + 1]).at(3);
+    labels.push_back(ascendsim::cli::heatmap_cell_text(std::stod(cycles)));
+    const std::string line = std::to_string(i / 2) + " " + std::to_string(i % 2) + " " + cycles +
+                             " " + cycles + " \"" + labels.back() + "\"\n";
+    CHECK_THAT(gp, Catch::Contains(line));
+  }
+  // The console grid: rows kernel.dtype, columns kernel.m.
+  CHECK_THAT(r.output, Catch::Contains("heatmap cycles: kernel.dtype \\ kernel.m\n"));
+  const auto console = lines_of(r.output);
+  const auto bf16 = std::find_if(console.begin(), console.end(), [](const std::string& l) {
+    return Catch::startsWith(l, "bf16 ");
+  });
+  REQUIRE(bf16 != console.end());
+  CHECK_THAT(*bf16, Catch::Contains(labels[0]) && Catch::EndsWith(labels[2]));
+  // The second heat map: axes swapped, log colour.
+  const std::string util = read_text(dir / "heatmap_cube_utilization.gp");
+  CHECK_THAT(util, Catch::Contains("set logscale cb"));
+  CHECK_THAT(util, Catch::Contains("set xtics (\"bf16\" 0, \"fp16\" 1)"));
+  CHECK_THAT(r.output, Catch::Contains("heatmap cube_utilization: kernel.m \\ kernel.dtype\n"));
+  if (ascendsim::cli::find_program("gnuplot")) {
+    CHECK_THAT(read_text(dir / "heatmap_cycles.svg"), Catch::Contains("<svg"));
+    CHECK_THAT(read_text(dir / "heatmap_cube_utilization.svg"), Catch::Contains("<svg"));
+    CHECK_THAT(r.output, Catch::Contains((dir / "heatmap_cycles.svg").string()));
+  }
+}
+
+TEST_CASE("without gnuplot a sweep keeps its heatmap scripts and says how to draw them") {
+  const fs::path dir = fresh_dir("sweep_heatmap_no_gnuplot");
+  ascendsim::cli::ChildJob job;  // the points run /proc/self/exe, so an empty PATH hides gnuplot
+  job.argv = {"/usr/bin/env", "PATH=/nonexistent",        ASCENDSIM_BINARY,
+              "sweep",        data("sweep_heatmap.yaml"), "--out",
+              dir.string()};
+  job.log_path = (dir / "console.txt").string();
+  const int code = ascendsim::cli::run_child(job).exit_code;
+  const std::string output = read_text(job.log_path);
+  INFO(output);
+  CHECK(code == 0);
+  CHECK_THAT(output,
+             Catch::Contains("heatmap cycles: gnuplot not found; kept " +
+                             (dir / "heatmap_cycles.gp").string() + " (with gnuplot " +
+                             "installed: cd " + dir.string() + " && gnuplot heatmap_cycles.gp)"));
+  CHECK_THAT(output, Catch::Contains("wrote " + (dir / "sweep.csv").string() + "\n"));
+  CHECK_THAT(read_text(dir / "heatmap_cube_utilization.gp"), Catch::Contains("set logscale cb"));
+  CHECK_FALSE(fs::exists(dir / "heatmap_cycles.svg"));
+}
+
+TEST_CASE("a heatmap of a sweep with a third axis draws one panel per value of that axis") {
+  const fs::path dir = fresh_dir("sweep_heatmap_panels");
+  const Ran r = run_ascendsim(
+      dir, {"sweep", data("sweep_heatmap_panels.yaml"), "-j", "2", "--out", dir.string()});
+  INFO(r.output);
+  CHECK(r.exit_code == 0);
+  const std::string gp = read_text(dir / "heatmap_cycles.gp");
+  CHECK(count_of(gp, "\nset title ") == 3);
+  CHECK_THAT(gp, Catch::Contains("set multiplot layout 1,3"));
+  for (const std::string n : {"128", "256", "384"}) {
+    CHECK_THAT(gp, Catch::Contains("set title \"kernel.n=" + n + "\"\n"));
+    CHECK_THAT(r.output,
+               Catch::Contains("heatmap cycles (kernel.n=" + n + "): kernel.dtype \\ kernel.m\n"));
+  }
+  // Points 5 (m 128, n 384, fp16) and 10 (m 256, n 384, bf16): panel 2, cells (0, 1), (1, 0).
+  const auto csv = lines_of(read_text(dir / "sweep.csv"));
+  REQUIRE(csv.size() == 13);
+  const auto panel2 = gp.find("$v2 << EOD\n");
+  REQUIRE(panel2 != std::string::npos);
+  const auto end = gp.find("\nEOD\n", panel2);
+  for (const auto& [point, cell] : {std::pair{5, "0 1 "}, std::pair{10, "1 0 "}}) {
+    const std::string cycles = cells_of(csv.at(point + 1)).at(3);
+    CHECK(gp.find(cell + cycles + " " + cycles + " ", panel2) < end);
+  }
+  if (ascendsim::cli::find_program("gnuplot"))
+    CHECK_THAT(read_text(dir / "heatmap_cycles.svg"), Catch::Contains("<svg"));
 }
 
 TEST_CASE("list names every kernel and config file and a symlinked run by its own name") {

@@ -117,3 +117,31 @@ TEST_CASE("YAML aliases are refused at once instead of being expanded") {
   CHECK_THAT(r.output, Catch::Contains("alias_bomb.yaml:5:5: a1[0]: YAML aliases (*name) are not "
                                        "supported in configs"));
 }
+
+TEST_CASE("a sweep heatmap whose y is its x exits 2 naming the sweep file and line") {
+  const auto r =
+      run_cli("sweep tests/data/cli/sweep_heatmap_same_axis.yaml" + out_dir("heatmap_same_axis"));
+  CHECK(r.exit_code == 2);
+  CHECK_THAT(r.output, Catch::Contains("tests/data/cli/sweep_heatmap_same_axis.yaml:9:"));
+  CHECK_THAT(r.output, Catch::Contains("sweep.heatmaps[0].y: expected an axis other than x "
+                                       "(kernel.m), got \"kernel.m\""));
+}
+
+TEST_CASE("a sweep heatmap over an axis the sweep lacks exits 2 naming the sweep file and line") {
+  const auto r = run_cli("sweep tests/data/cli/sweep_heatmap_unknown_axis.yaml" +
+                         out_dir("heatmap_unknown_axis"));
+  CHECK(r.exit_code == 2);
+  CHECK_THAT(r.output, Catch::Contains("tests/data/cli/sweep_heatmap_unknown_axis.yaml:10:"));
+  CHECK_THAT(r.output, Catch::Contains("sweep.heatmaps[0].y: expected one of"));
+  CHECK_THAT(r.output, Catch::Contains("got \"kernel.n\""));
+}
+
+TEST_CASE(
+    "a sweep heatmap of a field that is not a figure exits 2 naming the sweep file and line") {
+  const auto r = run_cli("sweep tests/data/cli/sweep_heatmap_unknown_value.yaml" +
+                         out_dir("heatmap_unknown_value"));
+  CHECK(r.exit_code == 2);
+  CHECK_THAT(r.output, Catch::Contains("tests/data/cli/sweep_heatmap_unknown_value.yaml:10:"));
+  CHECK_THAT(r.output, Catch::Contains("sweep.heatmaps[1].value: expected one of"));
+  CHECK_THAT(r.output, Catch::Contains("got \"cube_utilization\""));
+}

@@ -58,6 +58,16 @@ TEST_CASE(
   CHECK(fp16["check"]["nonfinite_outputs"].get<double>() > 0);
   CHECK(fp16["numeric_events"]["total"]["overflow"].get<double>() > 0);
   CHECK(fp16["numeric_events"]["first"]["what"] == "overflow in fixpipe (fp16)");
+  // The overflow is located: S's GM workspace, the first task's first KV block (every score of
+  // every block overflows; task 0 runs on the first AIC, whose first fixpipe writes S).
+  const Json& first = fp16["numeric_events"]["first_overflow"];
+  CHECK(first["what"] == "overflow in fixpipe (fp16)");
+  CHECK(first["region"].get<std::string>().find("KV block 0") != std::string::npos);
+  CHECK(fp16["numeric_events"]["by_tensor"]["ws_s"]["overflow"] ==
+        fp16["numeric_events"]["total"]["overflow"]);
+  // Non-finite outputs leave no error figure that could read as small.
+  CHECK(fp16["check"]["rmse_over_rms_v"].is_null());
+  CHECK(fp16["check"]["rmse"].is_null());
   const Json mixed = run("biased_mixed", kSmall);
   CHECK(mixed["check"]["passed"] == true);
   CHECK(mixed["numeric_events"]["total"]["overflow"] == 0);
@@ -76,6 +86,8 @@ TEST_CASE("pasa on the same biased inputs keeps its shifted scores in fp16 range
     CHECK(r["check"]["nonfinite_outputs"] == 0);
     CHECK(r["numeric_events"]["total"]["overflow"] == 0);
     CHECK(r["numeric_events"]["total"]["nan"] == 0);
+    CHECK(r["numeric_events"]["by_tensor"]["ws_s"]["overflow"] == 0);  // listed: S was written
+    CHECK(r["numeric_events"]["first_overflow"].is_null());
     // On these inputs the fp16 format bound exceeds V's spread: the check says so and tests
     // the outputs' finiteness and V's range only.
     CHECK(r["check"]["bound_exceeds_v_spread"] == true);
@@ -104,4 +116,25 @@ TEST_CASE("pasa's fp16 O accumulator overflows on flat attention over biased V, 
   const Json r32 = Json::parse(f32);
   CHECK(r32["check"]["passed"] == true);
   CHECK(r32["numeric_events"]["total"]["overflow"] == 0);
+}
+
+TEST_CASE("uniform inputs may be given as mean and amplitude, PASA's grid form", "[pasa]") {
+  // fa_prefill.yaml writes U(29.5, 30.5) as {mean: 30, amplitude: 0.5}: lo / hi give the same run.
+  const std::string lohi =
+      " --set 'kernel.q={kind: uniform, lo: 29.5, hi: 30.5}'"
+      " --set 'kernel.k={kind: uniform, lo: 29.5, hi: 30.5}'"
+      " --set 'kernel.v={kind: uniform, lo: 29.5, hi: 30.5}'";
+  const Json a = run("uniform_mean_am", kSmall), b = run("uniform_lo_hi", kSmall + lohi);
+  CHECK(a["check"]["rmse"] == b["check"]["rmse"]);
+  CHECK(a["check"]["max_score"] == b["check"]["max_score"]);
+  const auto both = run_cli("run configs/runs/fa_prefill.yaml --timing-only --out " + kOut +
+                            "uniform_both --set kernel.q.lo=29");
+  CHECK(both.exit_code == 2);
+  CHECK_THAT(both.output, Catch::Matchers::Contains(
+                              "kernel.q: a uniform input takes lo and hi, or mean and amplitude"));
+  const auto zero = run_cli("run configs/runs/fa_prefill.yaml --timing-only --out " + kOut +
+                            "uniform_zero --set kernel.k.amplitude=0");
+  CHECK(zero.exit_code == 2);
+  CHECK_THAT(zero.output,
+             Catch::Matchers::Contains("kernel.k.amplitude: expected an amplitude > 0"));
 }

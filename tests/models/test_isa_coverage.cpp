@@ -111,6 +111,50 @@ TEST_CASE("an fp16 cube output that exceeds 65504 overflows and the first event 
   CHECK(r.stats.numeric_by_instruction.at("fix.fixpipe").nan == 256);
 }
 
+TEST_CASE(
+    "the first overflow is reported apart from an earlier underflow, with its region and "
+    "the GM tensor it was written to") {
+  const auto hw = testing::oracle_chip(1);
+  ProgramBuilder b(hw);
+  auto a = b.gm_tensor("a", DType::fp16, 16, 16);
+  auto c = b.gm_tensor("c", DType::fp16, 16, 16, 0, true);
+  auto d = b.gm_tensor("d", DType::fp16, 16, 16, 0, true);
+  for (int i = 0; i < 256; ++i) put(b, a, i, 1.0);
+  auto& k = b.aic(0, 0);
+  auto l0a = k.buffer(isa::Buffer::L0A).alloc("a", DType::fp16, 16, 16);
+  auto l0b = k.buffer(isa::Buffer::L0B).alloc("b", DType::fp16, 16, 16);
+  auto l0c = k.buffer(isa::Buffer::L0C).alloc("c", DType::fp32, 16, 16);
+  k.copy_gm_to_l0a(l0a, a.all());
+  k.copy_gm_to_l0b(l0b, a.all());
+  k.set_flag(Pipe::MTE2, Pipe::M, 0);
+  k.wait_flag(Pipe::MTE2, Pipe::M, 0);
+  k.mmad(l0c, l0a, l0b, false);  // 16 in every element
+  k.set_flag(Pipe::M, Pipe::FIX, 0);
+  k.wait_flag(Pipe::M, Pipe::FIX, 0);
+  k.region("block 0");
+  const std::uint64_t under = k.size();
+  k.fixpipe(c.all(), l0c, 1e-30);  // 1.6e-29: below fp16's smallest subnormal, becomes 0
+  k.region("block 1");
+  const std::uint64_t over = k.size();
+  k.fixpipe(d.all(), l0c, 1e10);  // 1.6e11 > 65504: inf
+  isa::Program p = b.take();
+  const auto r = models::simulate(p, hw, {});
+  const auto& first = r.stats.first_numeric_event;
+  const auto& overflow = r.stats.first_overflow;
+  REQUIRE(first.seen);
+  CHECK(first.instruction_index == under);
+  CHECK(first.what == "underflow in fixpipe (fp16)");
+  CHECK(first.region == "block 0");
+  REQUIRE(overflow.seen);
+  CHECK(overflow.instruction_index == over);
+  CHECK(overflow.what == "overflow in fixpipe (fp16)");
+  CHECK(overflow.region == "block 1");
+  CHECK(r.stats.numeric_by_tensor.at("c").underflow == 256);
+  CHECK(r.stats.numeric_by_tensor.at("c").overflow == 0);
+  CHECK(r.stats.numeric_by_tensor.at("d").overflow == 256);
+  CHECK_FALSE(r.stats.numeric_by_tensor.at("a").any());  // listed, never written
+}
+
 TEST_CASE("an int8 mmad accumulates exactly in int32 and the fixpipe dequantizes with a scale") {
   const auto hw = testing::oracle_chip(1);
   ProgramBuilder b(hw);

@@ -239,3 +239,20 @@ TEST_CASE("a core that asks for a line still in flight waits for its fetch to la
   CHECK(r.stats.dies[0].l2_read_hits == 1);
   CHECK(r.stats.dies[0].hbm_read_bytes == 512);
 }
+
+TEST_CASE("an fp16 vector op takes half an fp32 one's repeats and its cycles count as fp16") {
+  const auto hw = testing::oracle_chip(1);
+  ProgramBuilder b(hw);
+  auto& a = b.aiv(0, 0);
+  auto ub = a.buffer(isa::Buffer::UB);
+  auto x32 = ub.alloc("x32", DType::fp32, 16, 128), x16 = ub.alloc("x16", DType::fp16, 16, 128);
+  a.vadd(x32, x32, x32);  // 16 rows x 512 B = 2 repeats of 256 B each: 6 + 32 x 2 = 70 cycles
+  a.vadd(x16, x16, x16);  // 16 rows x 256 B = 1 repeat each: 6 + 16 x 2 = 38 cycles
+  a.vcast(x16, x32);      // the fp32 source sets the width: 10 + 32 x 2 = 74 cycles, as fp32
+  isa::Program p = b.take();
+  const auto r = models::simulate(p, hw, {});
+  const auto& cycles = r.stats.cores[0].vector_cycles;
+  CHECK(cycles.at(DType::fp32) == 70 + 74);
+  CHECK(cycles.at(DType::fp16) == 38);
+  CHECK(r.stats.cores[0].pipes[int(Pipe::V)].busy_cycles == 70 + 38 + 74);
+}

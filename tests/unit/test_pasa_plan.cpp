@@ -106,6 +106,17 @@ TEST_CASE("the plan counts query and KV blocks, padding the last of each", "[pas
   CHECK(j["masked_blocks"] == 28u * 11u);  // the last KV block of every task
 }
 
+TEST_CASE("region labels name a task's batch, head, query block and KV block", "[pasa]") {
+  const PasaPlan plan = plan_pasa(from_yaml("{name: pasa, batch: 2, kv_heads: 4}"), chip());
+  // Tasks run batch-major, then head, then query block: task 11 x 28 + 25 = batch 1, head 2,
+  // query block 3.
+  CHECK(plan.task_region(11 * 28 + 25, 7) ==
+        "task 333 (batch 1, head 2, query block 3), KV block 7");
+  CHECK(plan.task_region(0, 11) == "task 0 (batch 0, head 0, query block 0), output O / l");
+  // Shift units: batch-major, then KV head, then KV block (4 x 11 per batch).
+  CHECK(plan.shift_region(44 + 2 * 11 + 5) == "shift unit 71 (batch 1, KV head 2, KV block 5)");
+}
+
 TEST_CASE("causal visibility is bottom-right aligned and skips blocks no row sees", "[pasa]") {
   // s_q = s_kv = 300, 128-blocks: query block i sees KV blocks 0..i; the diagonal is masked.
   const PasaPlan sq =

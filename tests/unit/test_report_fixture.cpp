@@ -80,6 +80,9 @@ report::RunSummary test_run() {
   pipe(aiv[0], Pipe::MTE3).instructions = 1;
   pipe(aiv[0], Pipe::MTE3).bytes_written = 5'000;
   aiv[0].vector_elements[DType::fp32] = 4096;
+  aiv[0].vector_cycles[DType::fp32] = 400;  // of aiv0's 500 busy; aiv1's 300 are fp16 below
+  aiv[0].vector_cycles[DType::fp16] = 100;
+  aiv[1].vector_cycles[DType::fp16] = 300;
   aiv[0].vector_repeats = 64;
   pipe(aiv[1], Pipe::V).stall_cycles[int(StallCause::cross_core)] = 30;
   pipe(aiv[1], Pipe::V).numeric.overflow = 2;
@@ -94,8 +97,11 @@ report::RunSummary test_run() {
   mem.l2_writebacks = 3;
   run.stats.dies.push_back(mem);
 
-  run.stats.first_numeric_event = {true, CoreId{0, CoreKind::AIV, 1}, 7, 123,
-                                   "overflow in vexp (fp16)"};
+  run.stats.first_numeric_event = {true, CoreId{0, CoreKind::AIV, 1}, 7,
+                                   123,  "underflow in vexp (fp16)",  ""};
+  run.stats.first_overflow = {true, CoreId{0, CoreKind::AIV, 1}, 9,
+                              130,  "overflow in vexp (fp16)",   "task 0, KV block 2"};
+  run.stats.numeric_by_tensor["ws"].overflow = 2;
   run.stats.numeric_by_instruction["v.vexp"].overflow = 2;
 
   run.check = report::Json{{"performed", true}, {"passed", true}, {"max_abs_error", 0.001}};

@@ -33,6 +33,7 @@ TEST_CASE("report.json lists its top-level keys in the documented order") {
                                          "peak_dtype",
                                          "cube_utilization",
                                          "vector_utilization",
+                                         "vector_busy_cycles_by_dtype",
                                          "hbm",
                                          "l2",
                                          "die_link_bytes",
@@ -62,6 +63,12 @@ TEST_CASE("cube utilization is flops over cycles times the dtype's chip peak") {
 TEST_CASE("vector utilization divides V busy cycles by cycles times every AIV of the chip") {
   const Json r = report::make_report_json(test_run());
   CHECK(r["vector_utilization"].get<double>() == Approx(1000.0 / (1000.0 * 4)));
+}
+
+TEST_CASE("vector busy cycles are summed over the AIVs by the type that sets the repeat width") {
+  const Json r = report::make_report_json(test_run());
+  CHECK(r["vector_busy_cycles_by_dtype"]["fp32"] == 400u);
+  CHECK(r["vector_busy_cycles_by_dtype"]["fp16"] == 400u);  // 100 on aiv0 + 300 on aiv1
 }
 
 TEST_CASE("HBM bandwidth utilization divides bytes by cycles x bytes_per_cycle x dies") {
@@ -143,13 +150,20 @@ TEST_CASE("cube idle share is 1 - m busy cycles over cycles times the AICs that 
   CHECK(report::make_report_json(run)["sync"]["cube_idle_share"].get<double>() == 0.75);
 }
 
-TEST_CASE("numeric events report totals, per instruction counts and the first event") {
+TEST_CASE(
+    "numeric events report totals, per instruction and tensor counts, the first event "
+    "and the first overflow with its region") {
   const Json ev = report::make_report_json(test_run())["numeric_events"];
   CHECK(ev["total"]["overflow"] == 2u);
   CHECK(ev["by_instruction"]["v.vexp"]["overflow"] == 2u);
+  CHECK(ev["by_tensor"]["ws"]["overflow"] == 2u);
   CHECK(ev["first"]["core"] == "die0.aiv1");
   CHECK(ev["first"]["instruction_index"] == 7u);
-  CHECK(ev["first"]["what"] == "overflow in vexp (fp16)");
+  CHECK(ev["first"]["what"] == "underflow in vexp (fp16)");
+  CHECK(ev["first"]["region"].is_null());  // the kernel named no region there
+  CHECK(ev["first_overflow"]["instruction_index"] == 9u);
+  CHECK(ev["first_overflow"]["cycle"] == 130u);
+  CHECK(ev["first_overflow"]["region"] == "task 0, KV block 2");
 }
 
 TEST_CASE("stall cause names match the report keys") {
@@ -210,6 +224,7 @@ TEST_CASE("a run of zero cycles reports zero rates, not NaN") {
   CHECK(r["vector_utilization"].get<double>() == 0.0);
   CHECK(r["hbm"]["bandwidth_utilization"].get<double>() == 0.0);
   CHECK(r["numeric_events"]["first"].is_null());
+  CHECK(r["numeric_events"]["first_overflow"].is_null());
   CHECK(r["l2"]["hit_rate"].is_null());  // no accesses: undefined
   // No core ran: mean waits are 0 / 0 = 0, and there is no cube whose idleness to measure.
   CHECK(r["sync"]["aic_cross_core_wait_cycles"].get<double>() == 0.0);

@@ -81,13 +81,27 @@ TEST_CASE("HBM samples become counter events per die, ordered by time") {
   CHECK(c[1]["ts"].get<double>() == Approx(0.5));
 }
 
-TEST_CASE("the first numeric event is a global instant event") {
+TEST_CASE("the first numeric event and the first overflow are global instant events") {
   const auto i = with_phase(report::make_chrome_trace(test_run()), "i");
-  REQUIRE(i.size() == 1);
-  CHECK(i[0]["name"] == "first numeric event: overflow in vexp (fp16)");
+  REQUIRE(i.size() == 2);
+  CHECK(i[0]["name"] == "first numeric event: underflow in vexp (fp16)");
   CHECK(i[0]["s"] == "g");
   CHECK(i[0]["pid"] == 4);
   CHECK(i[0]["ts"].get<double>() == Approx(0.123));
+  CHECK_FALSE(i[0]["args"].contains("region"));
+  CHECK(i[1]["name"] == "first overflow: overflow in vexp (fp16)");
+  CHECK(i[1]["ts"].get<double>() == Approx(0.130));
+  CHECK(i[1]["args"]["instruction_index"] == 9u);
+  CHECK(i[1]["args"]["region"] == "task 0, KV block 2");
+}
+
+TEST_CASE("an overflow that is also the first numeric event is marked once") {
+  auto run = test_run();
+  run.stats.first_numeric_event = run.stats.first_overflow;
+  const auto i = with_phase(report::make_chrome_trace(run), "i");
+  REQUIRE(i.size() == 1);
+  CHECK(i[0]["name"] == "first numeric event: overflow in vexp (fp16)");
+  CHECK(i[0]["args"]["region"] == "task 0, KV block 2");
 }
 
 TEST_CASE("the trace is deterministic whatever order the timeline was recorded in") {

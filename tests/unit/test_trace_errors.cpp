@@ -182,3 +182,23 @@ TEST_CASE("hybrid and resonance parameter errors are at the tensor's line", "[ge
   CHECK(init_error("resonance(amplitude=0,phase=-720)") == "");
   CHECK(init_error("resonance(mean=30,phase=180)") == "");
 }
+
+TEST_CASE("a region line names a stretch of a core's instructions") {
+  const std::string ins = "v vadds dst=ub:fp32@0x0[8x64] src0=ub:fp32@0x0[8x64] imm=1\n";
+  CHECK(error_of("ascendsim-trace 1\nregion task 0\n") ==
+        "t.trace:2: a region line must be inside a core section");
+  CHECK(error_of(kHead + "region\n") ==
+        "t.trace:4: expected 'region LABEL' with a non-empty label");
+  CHECK(error_of(kHead + "region a\nregion b\n" + ins) ==
+        "t.trace:5: two region lines with no instruction between them");
+  // The label is the rest of the line, trimmed, '#' included.
+  const isa::Program p = trace::read_trace_text(
+      kHead + ins + "  region   task 3 (head #1), KV block 0  \n" + ins + ins + "region end\n",
+      "t.trace", "");
+  REQUIRE(p.cores[0].regions.size() == 2);
+  CHECK(p.cores[0].regions[0].first == 1);
+  CHECK(p.cores[0].regions[0].label == "task 3 (head #1), KV block 0");
+  CHECK(p.cores[0].regions[1].first == 3);  // after the last instruction: names nothing yet
+  CHECK(p.cores[0].region_of(0) == nullptr);
+  CHECK(*p.cores[0].region_of(2) == "task 3 (head #1), KV block 0");
+}

@@ -118,6 +118,9 @@ TEST_CASE("write, read and write again gives identical text and equal instructio
   isa::Program p = builder_program();
   p.cores.push_back(odd_core());
   p.kernel = R"({"name": "gemm", "m": 32, "note": "a # here is no comment"})";
+  p.cores[0].regions = {{0, "task 0 (batch 0), KV block 0"},
+                        {5, "task 0, KV block #1"},
+                        {p.cores[0].instructions.size(), "after the end"}};
   const std::string text = trace::write_trace(p);
   trace::write_trace_files(p, dir.file("k.trace"));
   CHECK(ascendsim::testing::read_text(dir.file("k.trace")) == text);
@@ -127,6 +130,11 @@ TEST_CASE("write, read and write again gives identical text and equal instructio
   REQUIRE(back.cores.size() == p.cores.size());
   for (std::size_t c = 0; c < p.cores.size(); ++c) {
     CHECK(back.cores[c].core == p.cores[c].core);
+    REQUIRE(back.cores[c].regions.size() == p.cores[c].regions.size());
+    for (std::size_t r = 0; r < p.cores[c].regions.size(); ++r) {
+      CHECK(back.cores[c].regions[r].first == p.cores[c].regions[r].first);
+      CHECK(back.cores[c].regions[r].label == p.cores[c].regions[r].label);
+    }
     REQUIRE(back.cores[c].instructions.size() == p.cores[c].instructions.size());
     for (std::size_t i = 0; i < p.cores[c].instructions.size(); ++i) {
       INFO("core " << c << " instruction " << i << ": "
@@ -142,6 +150,37 @@ TEST_CASE("write, read and write again gives identical text and equal instructio
   CHECK(back.tensors[1].init.seed == p.tensors[1].init.seed);
   CHECK(same_bits(back.tensors[1].init.a, -0.0));
   CHECK(back.tensors[2].output);
+}
+
+TEST_CASE("the writer refuses region labels it could not read back, and unordered regions") {
+  isa::Program p = builder_program();
+  for (const char* label : {"", " padded", "two\nlines"}) {
+    p.cores[0].regions = {{1, label}};
+    CHECK_THROWS_AS(trace::write_trace(p), std::invalid_argument);
+  }
+  p.cores[0].regions = {{4, "b"}, {2, "a"}};
+  CHECK_THROWS_AS(trace::write_trace(p), std::invalid_argument);
+  p.cores[0].regions = {{p.cores[0].instructions.size() + 1, "past the end"}};
+  CHECK_THROWS_AS(trace::write_trace(p), std::invalid_argument);
+}
+
+TEST_CASE("the builder names regions, renaming one that holds no instruction yet") {
+  ProgramBuilder b(hw);
+  CoreBuilder& k = b.aiv(0, 0);
+  const Tile x = k.buffer(Buffer::UB).alloc("x", DType::fp32, 8, 64);
+  k.region("first");
+  k.region("task 0, KV block 0");  // nothing emitted since "first": renamed
+  k.vadds(x, x, 1.0);
+  k.vadds(x, x, 1.0);
+  k.region("task 0, KV block 1");
+  k.vadds(x, x, 1.0);
+  const isa::Program p = b.take();
+  const isa::CoreProgram& c = p.cores[0];
+  REQUIRE(c.regions.size() == 2);
+  CHECK(*c.region_of(0) == "task 0, KV block 0");
+  CHECK(*c.region_of(1) == "task 0, KV block 0");
+  CHECK(*c.region_of(2) == "task 0, KV block 1");
+  CHECK(*c.region_of(99) == "task 0, KV block 1");
 }
 
 TEST_CASE("the builder program survives the round trip and still validates") {
