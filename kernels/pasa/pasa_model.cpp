@@ -124,6 +124,13 @@ ModelPrediction pasa_model(const PasaPlan& plan, const config::HardwareConfig& h
                   {"cube_flops", c.cube_flops},
                   {"shift_flops", c.shift_flops},
                   {"shift_flops_share", c.cube_flops > 0 ? c.shift_flops / c.cube_flops : 0.0}};
+  // The predicted speedup: fa_mixed's model on the same shape and chip over this one's.
+  PasaParams mixed = plan.params;
+  mixed.variant = PasaVariant::fa_mixed;
+  mixed.stats = mixed.o_accum = numeric::DType::fp32;
+  const double mixed_cycles = pasa_cost(plan_pasa(mixed, hw), hw).cycles;
+  m.detail["fa_mixed_cycles"] = mixed_cycles;
+  m.detail["speedup_over_fa_mixed"] = c.cycles > 0 ? mixed_cycles / c.cycles : 0.0;
   return m;
 }
 

@@ -37,7 +37,8 @@ struct PasaCost {
 };
 
 PasaCost pasa_cost(const PasaPlan& plan, const config::HardwareConfig& hw);
-// The model beside a run: cycles, HBM bytes, bound, and the terms in `detail`.
+// The model beside a run: cycles, HBM bytes, bound, and the terms in `detail`, with
+// fa_mixed's cycles on the same shape and the predicted speedup over it.
 ModelPrediction pasa_model(const PasaPlan& plan, const config::HardwareConfig& hw);
 
 }  // namespace ascendsim::kernels

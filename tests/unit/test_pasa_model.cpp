@@ -67,6 +67,10 @@ TEST_CASE("on the 910B2 at 8192 tokens fa_fp16 is Cube-bound and pasa about even
         1.1 * pasa.detail["cube_cycles"].get<double>());
   CHECK(mixed.cycles / pasa.cycles > 1.2);
   CHECK(pasa.detail["shift_flops_share"].get<double>() < 0.002);
+  // Each model names fa_mixed's cycles on its shape and the ratio to its own.
+  CHECK(pasa.detail["fa_mixed_cycles"].get<double>() == mixed.cycles);
+  CHECK(pasa.detail["speedup_over_fa_mixed"].get<double>() == Approx(mixed.cycles / pasa.cycles));
+  CHECK(mixed.detail["speedup_over_fa_mixed"].get<double>() == 1.0);
 }
 
 TEST_CASE("a causal mask halves the score blocks and masks only the diagonal", "[pasa]") {
