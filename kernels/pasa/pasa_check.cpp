@@ -38,6 +38,7 @@ CheckResult check_pasa(const PasaPlan& plan, const isa::Program& result) {
       expect_tensor(result, "pasa check", "out", p.out_dtype, heads * plan.q_rows_pad(), d);
   ErrorMetrics m;
   double max_v = 0, max_score = 0, max_abs_dot = 0, sum_sq_v = 0, count_v = 0, spread = 0;
+  double shift_abs_dot = 0;  // pasa: max scale sum |q| (|k| + beta colmax |k|) >= sum |q k~|
   std::vector<MatrixRd> outs, refs;        // per head, kept for the per-element gates below
   std::vector<Eigen::RowVectorXd> lo, hi;  // per head: V's column minima and maxima
   for (std::uint32_t b = 0; b < p.batch; ++b)
@@ -60,26 +61,42 @@ CheckResult check_pasa(const PasaPlan& plan, const isa::Program& result) {
       max_score = std::max(max_score, (p.scale * qh * kh.transpose()).cwiseAbs().maxCoeff());
       max_abs_dot =
           std::max(max_abs_dot, (p.scale * qh.cwiseAbs() * kh.cwiseAbs().transpose()).maxCoeff());
+      if (p.variant == PasaVariant::pasa) {  // |k~| <= scale (|k| + beta |block mean|)
+        const Eigen::RowVectorXd colmax = kh.cwiseAbs().colwise().maxCoeff();
+        const MatrixRd kt = kh.cwiseAbs().rowwise() + p.beta * colmax;
+        shift_abs_dot = std::max(shift_abs_dot,
+                                 (p.scale * qh.cwiseAbs() * kt.transpose()).maxCoeff());
+      }
     }
   const double u16 = std::ldexp(1.0, -11), u_out = unit_roundoff(p.out_dtype);
   const bool fp16_scores = p.variant != PasaVariant::fa_mixed;
   std::uint64_t blocks = 0;
   for (const PasaTask& t : plan.tasks) blocks = std::max(blocks, t.kv_blocks);
-  // A score's exponent error: the Cube's fp32 accumulation over d products (worst case
-  // gamma_d sum |q k|) and two roundings in S's type (its storage and the scale multiply; pasa's
-  // M_s holds the scale, its K~ rounding is in the same term); a weight then moves by the
-  // exponent's error and the normalised output by twice that.
+  // A score's exponent error delta: the Cube's fp32 accumulation over d products (worst case
+  // gamma_d sum |q k|), and the roundings of the score: fa: its storage in S's type and the
+  // scale multiply (u_s |S| each); pasa: K~'s fp16 rounding after its own fp32 sum over n keys
+  // ((u16 + gamma_n) sum |q k~|) and S~'s fp16 storage (|S~| <= (1 + beta) max_score; M_s holds
+  // the scale). Each weight then moves by a factor in [e^-delta, e^delta], the normalised ones
+  // by [e^-2 delta, e^2 delta]: their total change is at most expm1(2 delta), and as both sets
+  // sum to 1 the output moves by at most that times half of V's column spread.
   const double u32 = std::ldexp(1.0, -24), u_s = fp16_scores ? u16 : u32;
-  const double gamma_d = double(d) * u32 / (1 - double(d) * u32);
-  const double score_rel = 2 * (gamma_d * max_abs_dot + 2 * u_s * max_score);
-  const double rel = u16 + (fp16_scores ? u16 : 0.0) +
-                     2.0 * double(blocks) * unit_roundoff(p.o_accum) + u_out + score_rel +
-                     std::ldexp(1.0, -20);
-  const double bound = rel * max_v, rms_v = std::sqrt(sum_sq_v / std::max(count_v, 1.0));
+  auto gamma = [&](double n) { return n * u32 / (1 - n * u32); };
+  const double delta =
+      p.variant == PasaVariant::pasa
+          ? (gamma(double(d)) + u16 + gamma(double(p.block_cols))) * shift_abs_dot +
+                u16 * (1 + p.beta) * max_score
+          : gamma(double(d)) * max_abs_dot + 2 * u_s * max_score;
+  // The roundings after the weights, relative to max |v|: P to fp16, PV's cast (fp16 scores),
+  // two per KV block in the O update (o_accum) and three per block in l's update plus its row
+  // sum's final rounding (stats type), the output cast, and 2^-20 for the fp32 exp and sums.
+  const double u_st = unit_roundoff(p.stats), blocks_d = double(blocks);
+  const double rel = u16 + (fp16_scores ? u16 : 0.0) + 2 * blocks_d * unit_roundoff(p.o_accum) +
+                     (3 * blocks_d + 1) * u_st + u_out + std::ldexp(1.0, -20);
+  const double bound = rel * max_v + std::expm1(2 * delta) * spread / 2;
+  const double rms_v = std::sqrt(sum_sq_v / std::max(count_v, 1.0));
   // Every output is a convex combination of its head's V rows, whatever the weights' errors:
-  // outside V's column range by more than the roundings after the weights (P, PV, O, out) is
-  // wrong, not imprecise.
-  const double hull_tol = (rel - score_rel) * max_v;
+  // outside V's column range by more than the roundings after the weights is wrong.
+  const double hull_tol = rel * max_v;
   std::uint64_t outside = 0, beyond = 0;
   for (std::size_t h = 0; h < outs.size(); ++h)
     for (Eigen::Index i = 0; i < outs[h].rows(); ++i)
@@ -105,6 +122,7 @@ CheckResult check_pasa(const PasaPlan& plan, const isa::Program& result) {
       !finite ? Json(nullptr) : Json(m.reference_rms() > 0 ? res.rmse / m.reference_rms() : 0.0);
   x["max_score"] = max_score;
   x["max_abs_dot"] = max_abs_dot;
+  x["score_exponent_error"] = delta;
   x["error_bound"] = bound;
   x["beyond_bound"] = beyond;
   x["outside_v_range"] = outside;
@@ -112,8 +130,8 @@ CheckResult check_pasa(const PasaPlan& plan, const isa::Program& result) {
   // range are then tested (fp16 scores on biased inputs).
   x["bound_exceeds_v_spread"] = bound >= spread;
   x["bound"] =
-      "(2^-11 + u_pv + 2 T u_o + u_out + 2 (gamma_d max_abs_dot + 2 u_s max_score) + 2^-20) "
-      "max|v| (pasa_check.hpp)";
+      "(2^-11 + u_pv + 2 T u_o + (3 T + 1) u_stats + u_out + 2^-20) max|v| + "
+      "expm1(2 delta) spread(V) / 2, delta = score_exponent_error (pasa_check.hpp)";
   return res;
 }
 

@@ -3,23 +3,26 @@
 // attention (pasa_reference.hpp) of the fp16 Q, K, V in GM, per (batch, query head), over the
 // real rows. Fields in `extra`: nonfinite_outputs, rmse_over_rms_v (RMSE / RMS of the V rows
 // the heads read, PASA.md §6's RMSE_Re), rmse_over_rms_ref, max_score (max |scale q k| over
-// the reference), max_abs_dot (max scale sum |q k|), bound (the formula), error_bound,
-// beyond_bound and outside_v_range (counts), bound_exceeds_v_spread (true when the bound is vacuous
-// and only finiteness and the range are tested: fp16 scores on biased inputs). Pass: no non-finite
-// output, every output within its head's V column range (outputs are convex combinations of V rows;
-// slack: the roundings after the weights), and every output's error <= error_bound, a bound on each
-// output's error from the roundings the pipeline makes (every output is a convex combination of V
-// rows, so each term is relative to max |v|): P to fp16 (2^-11), PV's FixPipe cast (u16 for the
-// fp16 variants), the O update's two roundings per KV block in o_accum (2 T u_o, T the most blocks
-// a row sees), the output cast (u_out), and each score's exponent error: the Cube's fp32
-// accumulation over d products, worst case gamma_d = d 2^-24 / (1 - d 2^-24) times sum |scale q k|
-// (max_abs_dot), and two roundings in S's type u_s (fp16 or fp32: the stored S and its scale
-// multiply, or pasa's K~) of up to u_s |S| each; a weight moves by its exponent's error and the
-// normalised output by twice that (2 (gamma_d max_abs_dot + 2 u_s max_score)); plus 2^-20 for the
-// fp32 exp and sums. Biased scores make the accumulation term large even in fp32 (fa_mixed on the
-// grid's mean-30 rows): a worst case, the measured errors sit far below it.
-// The bound is what the formats allow on these inputs, not a tolerance: biased scores make it
-// large for fa_fp16, and the report says so.
+// the reference), max_abs_dot (max scale sum |q k|), score_exponent_error (delta below), bound
+// (the formula), error_bound, beyond_bound and outside_v_range (counts), bound_exceeds_v_spread
+// (true when the bound is vacuous and only finiteness and the range are tested).
+//
+// Pass: no non-finite output, every output within its head's V column range (outputs are convex
+// combinations of V rows; slack: the roundings after the weights), and every output's error <=
+// error_bound = rel max|v| + expm1(2 delta) spread(V) / 2, where
+//  * delta bounds each score's exponent error: the Cube's fp32 accumulation over d products
+//    (gamma_d = d 2^-24 / (1 - d 2^-24) times sum |scale q k|) and the score's roundings, for
+//    fa_* its storage in S's type and the scale multiply (u_s |S| each), for pasa K~'s fp16
+//    rounding after its fp32 sum over n keys and fl16(M_s)'s ((u16 + gamma_n) sum |q| (|k| +
+//    beta colmax |k|), which bounds sum |q k~| with either M_s) and S~'s fp16 storage;
+//    the normalised weights then move by at most expm1(2 delta) in total, and since both sets
+//    of weights sum to 1 the output moves by at most that times half of V's column spread;
+//  * rel, relative to max |v|, the roundings after the weights: P to fp16 (2^-11), PV's cast
+//    (u16 for fp16 scores), the O update's two per KV block in o_accum (2 T u_o, T the most
+//    blocks a row sees), l's three per block and its row sum's (3 T + 1) u_stats, the output
+//    cast (u_out), and 2^-20 for the fp32 exp and sums.
+// The bound is what the formats allow on these inputs in the worst case, not a tolerance; on
+// biased inputs the fp32 accumulation's worst case alone is ~0.1 of an exponent at mean 30.
 #include "kernels/common/kernel.hpp"
 #include "kernels/pasa/pasa_plan.hpp"
 

@@ -119,8 +119,7 @@ class PasaAic {
     c_.region(plan_.task_region(index_, j));
     c_.cross_core_wait(kPReady);
     c_.handoff(Pipe::MTE1, Pipe::MTE2, 0);  // L1 P, V read by the last P V
-    c_.copy_gm_to_l1(p_l1_.sub(0, 0, rows, n),
-                     gm_.ws_p.tile(std::uint64_t(slot_) * p_.block_rows, 0, rows, n));
+    c_.copy_gm_to_l1(p_l1_.sub(0, 0, rows, n), ws(gm_.ws_p, j, n));
     c_.copy_gm_to_l1(v_, gm_.v.tile(kv_row_ + j * n, 0, n, d));
     c_.handoff(Pipe::MTE2, Pipe::MTE1, 0);
     c_.handoff(Pipe::M, Pipe::MTE1, 0);

@@ -80,9 +80,9 @@ isa::Program PasaKernel::build(const config::HardwareConfig& hw, bool functional
   gm.k = builder.gm_tensor("k", DType::fp16, kv * plan.kv_rows_pad(), d);
   gm.v = builder.gm_tensor("v", DType::fp16, kv * plan.kv_rows_pad(), d);
   gm.out = builder.gm_tensor("out", p.out_dtype, heads * plan.q_rows_pad(), d, 0, /*output=*/true);
-  // S and PV in ping-pong: with the Preload order block j+1's S is written while j's is read.
+  // S, P and PV in ping-pong: in the Preload order block j+1's are written while j's are read.
   gm.ws_s = builder.gm_tensor("ws_s", s_type, aics * 2 * p.block_rows, p.block_cols);
-  gm.ws_p = builder.gm_tensor("ws_p", DType::fp16, aics * p.block_rows, p.block_cols);
+  gm.ws_p = builder.gm_tensor("ws_p", DType::fp16, aics * 2 * p.block_rows, p.block_cols);
   gm.ws_o = builder.gm_tensor("ws_o", s_type, aics * 2 * p.block_rows, d);
   if (p.variant == PasaVariant::pasa) {
     gm.ms = builder.gm_tensor("ms", DType::fp16, p.block_cols, p.block_cols);

@@ -10,8 +10,9 @@
 //   C2 (AIC): waits kPReady; P_j V_j -> FixPipe -> ws_o (S's type); kOReady.
 //   V2 (AIV): waits kOReady; O = alpha O + PV in UB (o_accum); after the last block O / l.
 // `pipeline: preload` (default) runs AMLA's order, the AIC C1(j+1) before C2(j) and the AIVs
-// V1(j+1) before V2(j), so the Cube's S of the next block overlaps the Vector's softmax; ws_s
-// and ws_o are ping-pong (two B_r-row slots per AIC), alpha / c_old / c_new per block parity.
+// V1(j+1) before V2(j), so the Cube's S of the next block overlaps the Vector's softmax; ws_s,
+// ws_p and ws_o are ping-pong (two B_r-row slots per AIC: the AIVs write P_{j+1} once S_{j+1}
+// is ready, which may be before the AIC has read P_j), alpha / c_old / c_new per block parity.
 // `serial` runs C1, V1, C2, V2 of each block in turn. Cross-core flags count, so each wait
 // consumes one set; the order of waits and sets keeps every slot from being overwritten early.
 // pasa: first every AIC computes its shift units K~_j = M_s^T K_j (fp16 mmad, FixPipe to kt)
@@ -34,7 +35,8 @@ inline constexpr std::uint8_t kShiftAll = 4;  // pasa: every AIC wrote its K~ un
 
 struct PasaTensors {
   // q, out: (batch q_heads q_rows_pad) x d; k, v: (batch kv_heads kv_rows_pad) x d; padding rows
-  // zero. ws_s / ws_p / ws_o: (AICs B_r) x n / n / d. mask: (mask_tiles B_r) x n in S's type.
+  // zero. ws_s / ws_p / ws_o: (AICs 2 B_r) x n / n / d, two slots per AIC. mask: (mask_tiles
+  // B_r) x n in S's type.
   GmTensor q, k, v, out, ws_s, ws_p, ws_o, mask;
   // pasa: ms = fl16(M_s) (n x n, host-built, PASA.md §3.2), kt = K~ laid out as k.
   GmTensor ms, kt;

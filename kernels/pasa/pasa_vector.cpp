@@ -157,7 +157,7 @@ class PasaAiv {
     Tile p = s;
     if (s_type_ != DType::fp16) c_.vcast(p = p16_.dense(DType::fp16, r, n), s);
     c_.handoff(Pipe::V, Pipe::MTE3, 0);
-    c_.copy_ub_to_gm(gm_.ws_p.tile(std::uint64_t(slot_) * p_.block_rows + r0, 0, r, n), p);
+    c_.copy_ub_to_gm(gm_.ws_p.tile(ws_row(j), 0, r, n), p);
   }
 
   // scale x the row sum of s into the statistic `dst`: fp16 statistics sum s x scale in fp16

@@ -173,8 +173,15 @@ void AiCore::apply(const isa::Instruction& ins, std::uint64_t index, Pipe p) {
     const std::string* region = program_.region_of(index);
     first.region = region ? *region : std::string();
   };
-  if (!ctx_.stats.first_numeric_event.seen) record(ctx_.stats.first_numeric_event);
-  if (ev.overflow && !ctx_.stats.first_overflow.seen) record(ctx_.stats.first_overflow);
+  // Several cores can hit their first event in the same cycle: the earliest (cycle, core,
+  // index) wins, not whichever process the scheduler ran first.
+  const std::uint64_t now = ctx_.clock.now();
+  auto earlier = [&](const report::FirstNumericEvent& f) {
+    if (!f.seen || now != f.cycle) return !f.seen || now < f.cycle;
+    return id() < f.core || (id() == f.core && index < f.instruction_index);
+  };
+  if (earlier(ctx_.stats.first_numeric_event)) record(ctx_.stats.first_numeric_event);
+  if (ev.overflow && earlier(ctx_.stats.first_overflow)) record(ctx_.stats.first_overflow);
 }
 
 void AiCore::record_span(Pipe p, const isa::Instruction& ins, std::uint64_t index,

@@ -73,6 +73,10 @@ TEST_CASE(
   CHECK(mixed["numeric_events"]["total"]["overflow"] == 0);
   // Scaled scores near 115,200 / sqrt(128) = 10,182 (max_score), beside fp32's range: fine.
   CHECK(mixed["check"]["max_score"].get<double>() > 9000);
+  // fp32 scores keep the bound below V's spread (1): the check still gates each output (a run
+  // that skips half the KV blocks, rmse 0.26, fails it).
+  CHECK(mixed["check"]["bound_exceeds_v_spread"] == false);
+  CHECK(mixed["check"]["error_bound"].get<double>() < 0.5);
 }
 
 TEST_CASE("pasa on the same biased inputs keeps its shifted scores in fp16 range: finite outputs",
@@ -137,4 +141,26 @@ TEST_CASE("uniform inputs may be given as mean and amplitude, PASA's grid form",
   CHECK(zero.exit_code == 2);
   CHECK_THAT(zero.output,
              Catch::Matchers::Contains("kernel.k.amplitude: expected an amplitude > 0"));
+}
+
+TEST_CASE("the Preload order gives the serial order's outputs bit for bit, even with slow "
+          "cross-core flags",
+          "[pasa]") {
+  // Causal 32-row tiles make tasks of 1 to 10 KV blocks; a 3000-cycle flag latency lets the
+  // AIVs' next P land while the AIC still reads the last one unless each has its own slot.
+  const std::string tiles =
+      kSmall + kNormal +
+      " --set kernel.causal=true --set kernel.block_rows=32 --set kernel.block_cols=32"
+      " --set chip.sync.cross_core_latency_cycles=3000";
+  for (const char* kernel : {"fa_mixed", "pasa"}) {
+    const Json serial = run(std::string("slow_serial_") + kernel,
+                            tiles + " --set kernel.pipeline=serial --set kernel.name=" + kernel);
+    const Json preload = run(std::string("slow_preload_") + kernel,
+                             tiles + " --set kernel.pipeline=preload --set kernel.name=" + kernel);
+    INFO(kernel);
+    CHECK(preload["check"]["passed"] == true);
+    CHECK(preload["check"]["rmse"] == serial["check"]["rmse"]);
+    CHECK(preload["check"]["max_abs_error"] == serial["check"]["max_abs_error"]);
+    CHECK(preload["cycles"].get<double>() < serial["cycles"].get<double>());
+  }
 }
