@@ -84,7 +84,7 @@ class PasaAiv {
     // c_old and c_new of block j live until its O update, after the next block's softmax.
     al_ = al2_[j % 2], cn_ = cn2_[j % 2];
     c_.cross_core_wait(kSReady);
-    if (r_ > 0) softmax_block(t, j, r0_, r_, s_.dense(s_type_, r_, p_.block_cols));
+    if (r_ > 0) softmax_block(t, j, s_.dense(s_type_, r_, p_.block_cols));
     c_.cross_core_set(isa::SyncMode::aic_aiv, kPReady, Pipe::MTE3);
   }
 
@@ -127,9 +127,9 @@ class PasaAiv {
     return col(col_o_, r);
   }
 
-  void softmax_block(const PasaTask& t, std::uint64_t j, std::uint32_t r0, std::uint32_t r,
-                     const Tile& s) {
-    const std::uint32_t n = p_.block_cols;
+  // This AIV's r_ rows of block j from r0_.
+  void softmax_block(const PasaTask& t, std::uint64_t j, const Tile& s) {
+    const std::uint32_t n = p_.block_cols, r0 = r0_, r = r_;
     c_.handoff(Pipe::V, Pipe::MTE2, 0);     // S and the mask of the last block are consumed
     c_.handoff(Pipe::MTE3, Pipe::MTE2, 0);  // and its P is in GM
     c_.copy_gm_to_ub(s, gm_.ws_s.tile(ws_row(j), 0, r, n));
