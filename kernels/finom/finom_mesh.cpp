@@ -7,11 +7,12 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "sim/trace/materialize.hpp"
+
 namespace ascendsim::kernels::finom {
 namespace {
 
 constexpr double kPi = 3.141592653589793;  // pi rounded to double
-constexpr double kTwoPowMinus53 = 1.0 / 9007199254740992.0;
 
 std::string num(double x) {
   std::ostringstream os;
@@ -61,7 +62,7 @@ Eigen::VectorXd random_mesh(std::int64_t n, std::uint64_t seed) {
   check_n("random_mesh", n);
   std::mt19937_64 gen(seed);  // raw output is fully specified by the standard
   Eigen::VectorXd x(n);
-  for (std::int64_t i = 0; i < n; ++i) x(i) = static_cast<double>(gen() >> 11) * kTwoPowMinus53;
+  for (std::int64_t i = 0; i < n; ++i) x(i) = trace::unit_draw(gen);
   std::sort(x.data(), x.data() + x.size());
   return x;
 }

@@ -20,16 +20,13 @@ constexpr double kTwoPi = 6.283185307179586;  // 2 pi rounded to double
 constexpr double kTwoPowMinus53 = 1.0 / 9007199254740992.0;
 constexpr double kTwoPowMinus52 = 1.0 / 4503599627370496.0;
 
-// u(): [0, 1) on 53 bits.
-double unit(std::mt19937_64& gen) { return double(gen() >> 11) * kTwoPowMinus53; }
-
 // o(): (0, 1) on the 2^52 midpoints (k + 1/2) 2^-52, exact in a double.
 double open_unit(std::mt19937_64& gen) { return (double(gen() >> 12) + 0.5) * kTwoPowMinus52; }
 
 // z(): a standard normal by Box-Muller, two draws.
 double box_muller(std::mt19937_64& gen) {
-  const double u1 = 1.0 - unit(gen);  // (0, 1]: the log stays finite
-  const double u2 = unit(gen);
+  const double u1 = 1.0 - unit_draw(gen);  // (0, 1]: the log stays finite
+  const double u2 = unit_draw(gen);
   return std::sqrt(-2.0 * std::log(u1)) * std::cos(kTwoPi * u2);
 }
 
@@ -39,10 +36,10 @@ double draw(const isa::TensorInit& init, std::uint64_t col, std::uint64_t cols,
             std::mt19937_64& gen) {
   switch (init.kind) {
     case Kind::uniform:
-      return init.a + (init.b - init.a) * unit(gen);
+      return init.a + (init.b - init.a) * unit_draw(gen);
     case Kind::normal: {  // not via box_muller(): std * r * c rounds as it always has
-      const double u1 = 1.0 - unit(gen);
-      const double u2 = unit(gen);
+      const double u1 = 1.0 - unit_draw(gen);
+      const double u2 = unit_draw(gen);
       return init.a + init.b * std::sqrt(-2.0 * std::log(u1)) * std::cos(kTwoPi * u2);
     }
     case Kind::laplace: {
@@ -64,11 +61,11 @@ double draw(const isa::TensorInit& init, std::uint64_t col, std::uint64_t cols,
     }
     case Kind::outliers: {
       const double z = box_muller(gen);
-      return init.a * z * (unit(gen) < init.b ? init.c : 1.0);
+      return init.a * z * (unit_draw(gen) < init.b ? init.c : 1.0);
     }
     case Kind::hybrid: {  // five draws whether or not the outlier is taken
       const double z1 = box_muller(gen);
-      const double w = unit(gen);
+      const double w = unit_draw(gen);
       const double z2 = box_muller(gen);
       return init.a + z1 + (w < init.c ? init.b * z2 : 0.0);
     }
@@ -156,5 +153,7 @@ void materialize_tensors(isa::Program& program) {
     t.data = generate_tensor_bytes(t);
   }
 }
+
+double unit_draw(std::mt19937_64& gen) { return double(gen() >> 11) * kTwoPowMinus53; }
 
 }  // namespace ascendsim::trace

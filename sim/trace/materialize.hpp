@@ -25,11 +25,16 @@
 // Elements are produced in C order and rounded into the tensor's dtype with
 // numeric::store_element (nearest even; overflow follows the format: inf, or NaN without inf;
 // integers saturate). std:: distributions are not used: their algorithms are unspecified.
+#include <random>
 #include <string>
 
 #include "sim/isa/program.hpp"
 
 namespace ascendsim::trace {
+
+// u() above: one draw, uniform in [0, 1) on 53 bits. Host references that need the generators'
+// draws (FINOM's random mesh) call it rather than restating the formula.
+double unit_draw(std::mt19937_64& gen);
 
 // student_t draws 2 (dof + 1) numbers per element; this bounds the cost.
 inline constexpr double kMaxStudentDof = 100;

@@ -13,21 +13,13 @@
 #include "kernels/finom/finom_mesh.hpp"
 #include "sim/isa/program.hpp"
 #include "sim/trace/materialize.hpp"
+#include "tests/unit/test_errors.hpp"
 
 namespace {
 
 using namespace ascendsim::kernels::finom;
 
-// Message of the std::invalid_argument `fn` throws ("" if none).
-template <typename Fn>
-std::string invalid_argument_message(Fn fn) {
-  try {
-    fn();
-  } catch (const std::invalid_argument& e) {
-    return e.what();
-  }
-  return "";
-}
+using ascendsim::testing::invalid_argument_message;
 
 bool contains(const std::string& s, const std::string& part) {
   return s.find(part) != std::string::npos;

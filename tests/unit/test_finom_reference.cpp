@@ -11,24 +11,16 @@
 
 #include "kernels/finom/finom_mesh.hpp"
 #include "kernels/finom/finom_reference.hpp"
+#include "tests/unit/test_finom_draws.hpp"
 
 namespace {
 
 using namespace ascendsim::kernels::finom;
+using ascendsim::testing::draws;
 
 // Issue #6: FINOM's K v within 1e-12 relative of a dense fp64 product, max over entries.
 // Measured: <= 2.3e-15 (a few ulps: each scan step is one multiply-add by a decay <= 1).
 constexpr double kProductTol = 1e-12;
-
-// n draws lo + (hi - lo) u(), u() = (mt19937_64 >> 11) 2^-53 (portable, unlike std::
-// distributions).
-Vec draws(Eigen::Index n, std::uint64_t seed, double lo, double hi) {
-  std::mt19937_64 gen(seed);
-  Vec v(n);
-  for (Eigen::Index i = 0; i < n; ++i)
-    v(i) = lo + (hi - lo) * (static_cast<double>(gen() >> 11) / 9007199254740992.0);
-  return v;
-}
 
 double max_rel(const Vec& ref, const Vec& got) {
   return ((got - ref).array().abs() / ref.array().abs()).maxCoeff();

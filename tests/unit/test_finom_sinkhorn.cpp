@@ -9,22 +9,16 @@
 
 #include "kernels/finom/finom_mesh.hpp"
 #include "kernels/finom/finom_sinkhorn.hpp"
+#include "tests/unit/test_finom_draws.hpp"
 
 namespace {
 
 using namespace ascendsim::kernels::finom;
+using ascendsim::testing::draws;
 
 // Issue #6 asks FINOM and dense to agree on w_eps (and the O(M + N) cost to equal the dense
 // <C, P>) to 1e-10 relative here. Measured: <= 1e-14 (both sums are of positive terms).
 constexpr double kCostTol = 1e-10;
-
-Vec draws(Eigen::Index n, std::uint64_t seed, double lo, double hi) {
-  std::mt19937_64 gen(seed);
-  Vec v(n);
-  for (Eigen::Index i = 0; i < n; ++i)
-    v(i) = lo + (hi - lo) * (static_cast<double>(gen() >> 11) / 9007199254740992.0);
-  return v;
-}
 
 double rel(double ref, double got) { return std::fabs(got - ref) / std::fabs(ref); }
 

@@ -6,21 +6,13 @@
 #include <string>
 
 #include "kernels/pasa/pasa_beta.hpp"
+#include "tests/unit/test_errors.hpp"
 
 namespace {
 
 using namespace ascendsim::kernels::pasa;
 
-// Message of the std::invalid_argument `fn` throws ("" if none).
-template <typename Fn>
-std::string invalid_argument_message(Fn fn) {
-  try {
-    fn();
-  } catch (const std::invalid_argument& e) {
-    return e.what();
-  }
-  return "";
-}
+using ascendsim::testing::invalid_argument_message;
 
 }  // namespace
 
