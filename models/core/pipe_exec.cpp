@@ -60,9 +60,10 @@ void AiCore::execute(Pipe p, const isa::Instruction& ins, std::uint64_t index) {
     wait_cycles(unloaded);
     stats_.cube_flops[ins.src0.dtype] += 2ull * m * n * k;
   } else if (isa::is_vector_op(ins.op)) {
-    unloaded = vector_cycles(ctx_.hw, ins);
+    const std::uint64_t repeats = vector_repeats(ctx_.hw, ins);
+    unloaded = vector_cycles(ctx_.hw, ins.op, repeats);
     wait_cycles(unloaded);
-    stats_.vector_repeats += vector_repeats(ctx_.hw, ins);
+    stats_.vector_repeats += repeats;
     stats_.vector_cycles[vector_width_type(ins)] += unloaded;
     // Elements processed: the source's for reductions (which write rows x 1), else the dst's.
     stats_.vector_elements[ins.dst.dtype] +=

@@ -35,11 +35,12 @@ std::uint64_t vector_repeats(const config::HardwareConfig& hw, const isa::Instru
   return std::uint64_t(shape.rows) * ceil_div(row_bytes, hw.aiv.vector.bytes_per_repeat);
 }
 
-std::uint64_t vector_cycles(const config::HardwareConfig& hw, const isa::Instruction& ins) {
-  const auto it = hw.aiv.vector.ops.find(ins.op);
+std::uint64_t vector_cycles(const config::HardwareConfig& hw, isa::Opcode op,
+                            std::uint64_t repeats) {
+  const auto it = hw.aiv.vector.ops.find(op);
   const config::VectorOpTiming& t =
       it == hw.aiv.vector.ops.end() ? hw.aiv.vector.default_timing : it->second;
-  return t.startup_cycles + vector_repeats(hw, ins) * t.cycles_per_repeat;
+  return t.startup_cycles + repeats * t.cycles_per_repeat;
 }
 
 std::uint64_t move_cycles(const config::MoverConfig& mover, std::uint64_t bytes) {

@@ -20,7 +20,9 @@ std::uint64_t cube_cycles(const config::HardwareConfig& hw, std::uint32_t m, std
 std::uint64_t vector_repeats(const config::HardwareConfig& hw, const isa::Instruction& ins);
 // The widest operand's type: the one whose width sets a vector instruction's repeat count.
 numeric::DType vector_width_type(const isa::Instruction& ins);
-std::uint64_t vector_cycles(const config::HardwareConfig& hw, const isa::Instruction& ins);
+// startup + repeats x cycles per repeat of `op` (repeats from vector_repeats, computed once).
+std::uint64_t vector_cycles(const config::HardwareConfig& hw, isa::Opcode op,
+                            std::uint64_t repeats);
 std::uint64_t move_cycles(const config::MoverConfig& mover, std::uint64_t bytes);
 // The mover an on-chip or GM copy/fixpipe uses on a core of `kind`.
 const config::MoverConfig& mover_for(const config::HardwareConfig& hw, const isa::Instruction& ins);
