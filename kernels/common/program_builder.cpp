@@ -33,6 +33,12 @@ Instruction with_imm(Instruction ins, double imm) {
   return ins;
 }
 
+Instruction with_scan(Instruction ins, isa::ScanMode mode, std::uint8_t direction) {
+  ins.scan = mode;
+  ins.flags = direction;
+  return ins;
+}
+
 // The named copy calls fix their path; a tile in another buffer is a generator bug.
 void expect_path(const CoreBuilder& c, const char* call, const Tile& dst, Buffer d, const Tile& src,
                  Buffer s) {
@@ -232,17 +238,12 @@ void CoreBuilder::vsel(const Tile& d, const Tile& mask, const Tile& a, const Til
   emit(make(Opcode::vsel, Pipe::V, d, mask, a, b));
 }
 void CoreBuilder::vscan(const Tile& d, const Tile& a, const Tile& w, const Tile& carry,
-                        isa::ScanMode mode) {
-  Instruction ins = make(Opcode::vscan, Pipe::V, d, a, w, carry);
-  ins.scan = mode;
-  emit(ins);
+                        isa::ScanMode mode, std::uint8_t direction) {
+  emit(with_scan(make(Opcode::vscan, Pipe::V, d, a, w, carry), mode, direction));
 }
 void CoreBuilder::vscan(const Tile& d, const Tile& a, const Tile& w, double carry,
-                        isa::ScanMode mode) {
-  Instruction ins = make(Opcode::vscan, Pipe::V, d, a, w);
-  ins.scan = mode;
-  ins.imm = carry;
-  emit(ins);
+                        isa::ScanMode mode, std::uint8_t direction) {
+  emit(with_imm(with_scan(make(Opcode::vscan, Pipe::V, d, a, w), mode, direction), carry));
 }
 
 // ---- synchronisation -------------------------------------------------------------------------

@@ -130,10 +130,12 @@ class CoreBuilder {
   void vcmp(const Tile& d, const Tile& a, const Tile& b, isa::CmpMode mode);
   void vsel(const Tile& d, const Tile& mask, const Tile& a, const Tile& b);
   // h[c] = a[c]*h[c-1] + w[c] (linear) or logaddexp(h[c-1] + a[c], w[c]); h[-1] = carry[r, 0].
+  // `direction` combines isa::flag::first_axis (down the rows, each column a lane, h[-1][c] =
+  // carry[0, c]: pass the previous tile's last row) and isa::flag::reverse (last to first).
   void vscan(const Tile& d, const Tile& a, const Tile& w, const Tile& carry,
-             isa::ScanMode mode = isa::ScanMode::linear);
+             isa::ScanMode mode = isa::ScanMode::linear, std::uint8_t direction = 0);
   void vscan(const Tile& d, const Tile& a, const Tile& w, double carry,
-             isa::ScanMode mode = isa::ScanMode::linear);
+             isa::ScanMode mode = isa::ScanMode::linear, std::uint8_t direction = 0);
   // ---- synchronisation ----
   void set_flag(Pipe src, Pipe dst, std::uint8_t event_id);
   void wait_flag(Pipe src, Pipe dst, std::uint8_t event_id);

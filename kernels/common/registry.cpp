@@ -4,11 +4,13 @@
 #include <algorithm>
 
 #include "kernels/common/kernel.hpp"
+#include "kernels/finom/finom_kernel.hpp"
 #include "kernels/gemm/gemm_kernel.hpp"
 #include "kernels/mla_decode/mla_kernel.hpp"
 #include "kernels/msd/attn_kernel.hpp"
 #include "kernels/msd/linear_kernel.hpp"
 #include "kernels/pasa/pasa_kernel.hpp"
+#include "kernels/sinkhorn/dense_kernel.hpp"
 
 namespace ascendsim::kernels {
 namespace {
@@ -30,6 +32,8 @@ const Entry kKernels[] = {
     {"fa_mixed", make_fa_mixed_kernel},
     {"fa_fp16", make_fa_fp16_kernel},
     {"pasa", make_pasa_kernel},
+    {"finom", make_finom_kernel},
+    {"sinkhorn_dense", make_sinkhorn_dense_kernel},
 };
 
 }  // namespace

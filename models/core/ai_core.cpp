@@ -26,6 +26,11 @@ AiCore::AiCore(const sc_core::sc_module_name& name, ChipContext& ctx,
       local_[b].assign(bytes, 0);
     }
   }
+  for (const isa::Region& r : program.regions) {
+    report::PhaseSpan& span = stats.phases[isa::phase_of(r.label)];
+    ++span.occurrences;
+    region_phase_.push_back(&span);  // map nodes do not move
+  }
   SC_THREAD(scalar_thread);
   for (int p = 1; p < isa::kPipeCount; ++p) {
     const Pipe pipe = static_cast<Pipe>(p);

@@ -87,6 +87,8 @@ class AiCore : public sc_core::sc_module {
                    std::uint64_t landed);
   std::string where(std::uint64_t index) const;
   void wait_cycles(std::uint64_t n) { if (n) wait(ctx_.clock.cycles(n)); }
+  // Widens the phase span of instruction `index` (run on pipe p from `began` until now).
+  void note_phase(isa::Pipe p, std::uint64_t index, std::uint64_t began);
 
   ChipContext& ctx_;
   const isa::CoreProgram& program_;
@@ -99,6 +101,8 @@ class AiCore : public sc_core::sc_module {
   std::uint64_t issued_ = 0;                  // scalar unit: instructions issued so far
   Wait scalar_waiting_ = Wait::none;
   std::array<std::vector<std::uint8_t>, isa::kBufferCount> local_;  // on-chip buffer bytes
+  std::vector<report::PhaseSpan*> region_phase_;  // per region of the program: its phase's span
+  std::array<std::size_t, isa::kPipeCount> region_cursor_{};  // per pipe: the current region
 };
 
 }  // namespace ascendsim::models

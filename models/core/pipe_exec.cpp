@@ -18,6 +18,7 @@ void AiCore::pipe_thread(Pipe p) {
   for (;;) {
     while (st.queue.empty()) wait(st.pushed);
     const std::uint64_t index = st.queue.front();
+    const std::uint64_t began = ctx_.clock.now();
     st.current = index;
     const isa::Instruction& ins = program_.instructions[index];
     if (isa::is_sync_op(ins.op)) {
@@ -39,8 +40,20 @@ void AiCore::pipe_thread(Pipe p) {
     ++stats_.pipes[int(p)].instructions;
     if (ctx_.progress) ctx_.progress->fetch_add(1, std::memory_order_relaxed);
     stats_.end_cycle = std::max({stats_.end_cycle, ctx_.clock.now(), st.landed});
+    if (!region_phase_.empty()) note_phase(p, index, began);
     st.completed.notify();
   }
+}
+
+void AiCore::note_phase(Pipe p, std::uint64_t index, std::uint64_t began) {
+  // A pipe runs its instructions in program order, so its region only moves forward.
+  const auto& regions = program_.regions;
+  std::size_t& r = region_cursor_[int(p)];
+  while (r + 1 < regions.size() && regions[r + 1].first <= index) ++r;
+  if (regions[r].first > index) return;  // before the first region
+  report::PhaseSpan& span = *region_phase_[r];
+  span.start = std::min(span.start, began);
+  span.end = std::max(span.end, ctx_.clock.now());
 }
 
 std::uint64_t AiCore::completed(Pipe p, std::uint64_t cycle) const {
@@ -60,8 +73,9 @@ void AiCore::execute(Pipe p, const isa::Instruction& ins, std::uint64_t index) {
     wait_cycles(unloaded);
     stats_.cube_flops[ins.src0.dtype] += 2ull * m * n * k;
   } else if (isa::is_vector_op(ins.op)) {
-    const std::uint64_t repeats = vector_repeats(ctx_.hw, ins);
-    unloaded = vector_cycles(ctx_.hw, ins.op, repeats);
+    const bool scan = ins.op == Opcode::vscan;  // a chain of dependent ops, not one op
+    const std::uint64_t repeats = scan ? scan_repeats(ctx_.hw, ins) : vector_repeats(ctx_.hw, ins);
+    unloaded = scan ? scan_cycles(ctx_.hw, ins) : vector_cycles(ctx_.hw, ins.op, repeats);
     wait_cycles(unloaded);
     stats_.vector_repeats += repeats;
     stats_.vector_cycles[vector_width_type(ins)] += unloaded;

@@ -1,6 +1,6 @@
 // Vector unit (V pipe), row family: row reductions (vrowmax vrowmin vrowsum), row broadcast
-// (vrow_add vrow_sub vrow_mul vrow_div vrow_max), compare / select (vcmp vsel) and the per-row
-// recurrences FINOM needs (vscan).
+// (vrow_add vrow_sub vrow_mul vrow_div vrow_max), compare / select (vcmp vsel) and the
+// recurrences FINOM needs (vscan, along rows or down columns, either way).
 //
 // Modelled and abstracted:
 // - vrowsum accumulates in float, sequentially from left to right, whatever dst's float type
@@ -14,14 +14,18 @@
 // - vcmp compares the exactly decoded values (IEEE: NaN is unordered, only `ne` holds) and
 //   writes 1 or 0 in dst's dtype; without src1 it compares against imm rounded to src0's type.
 //   vsel copies the chosen element's bits when its dtype is dst's, else converts it (RNE).
-// - vscan, per row, sequential, carry h[-1] = src2(r, 0) if src2 is given, else imm rounded to
-//   dst's type:
+// - vscan, sequential along each lane: a row, from column 0 up, with carry h[-1] = src2(r, 0);
+//   with flag::first_axis a column, from row 0 down, with carry h[-1][c] = src2(0, c) (Ascend C
+//   CumSum's first axis; the last row is the carry-out for the next tile); flag::reverse walks
+//   the lane from its last element to its first. Without src2 the carry is imm rounded to dst's
+//   type. Per step:
 //     linear h[c] = src0[c] * h[c-1] + src1[c]: fp32 dst in float with two roundings (product,
 //       then sum; never a fused multiply-add, as a vector mul followed by an add), other float
 //       dsts in double rounded once per step, integers wrap.
 //     logaddexp h[c] = log(exp(h[c-1] + src0[c]) + exp(src1[c])), in double as
 //       max + log1p(exp(-|difference|)) (no overflow), rounded to dst each step.
-//   Each element's inputs are read before it is written, so dst may alias src0 or src1.
+//   Every carry is read before anything is written, so src2 may alias dst; each element's
+//   inputs are read before it is written, so dst may alias src0 or src1.
 #include <algorithm>
 #include <vector>
 
@@ -125,31 +129,42 @@ void scan(const isa::Instruction& ins, const Operands& ops, NumericEvents& ev) {
   const isa::TileView &dv = dst.view, &av = a.view, &wv = w.view;
   const DType t = dv.dtype;
   const bool linear = ins.scan == isa::ScanMode::linear;
+  const bool down = ins.has(isa::flag::first_axis), reverse = ins.has(isa::flag::reverse);
   if (!linear && !numeric::is_float(t)) fail("logaddexp scan needs a float dst");
-  thread_local std::vector<double> carry;  // read before any row is written (src2 may alias)
-  carry.resize(dv.rows);
+  const isa::TileView& cv = ops.src2.view;
+  if (cv.valid() && down && cv.cols != dv.cols) fail("first_axis scan carry src2 needs dst's cols");
+  if (cv.valid() && !down && cv.rows < dv.rows) fail("src2 has fewer rows than dst");
+  // One running value per lane (a row, or with first_axis a column), all read before anything
+  // is written (src2 may alias dst).
+  const std::uint32_t lanes = down ? dv.cols : dv.rows;
+  thread_local std::vector<double> h;
+  h.resize(lanes);
   std::uint8_t imm_storage[8];
-  const Source c0 = ops.src2.view.valid() ? column0(ops.src2) : scalar(ins.imm, t, imm_storage, ev);
-  if (ops.src2.view.valid() && ops.src2.view.rows < dv.rows) fail("src2 has fewer rows than dst");
-  for (std::uint32_t r = 0; r < dv.rows; ++r)
-    carry[r] = load_value(c0.dtype, c0.data, c0.index(r, 0));
+  const Source c0 = cv.valid() ? whole(ops.src2) : scalar(ins.imm, t, imm_storage, ev);
+  for (std::uint32_t l = 0; l < lanes; ++l)
+    h[l] = load_value(c0.dtype, c0.data, down ? c0.index(0, l) : c0.index(l, 0));
 
-  for (std::uint32_t r = 0; r < dv.rows; ++r) {
-    double h = carry[r];
-    for (std::uint32_t c = 0; c < dv.cols; ++c) {
+  // Row-major visit in the scan's direction: each lane's elements come in recurrence order.
+  const bool rows_back = down && reverse, cols_back = !down && reverse;
+  for (std::uint32_t i = 0; i < dv.rows; ++i) {
+    const std::uint32_t r = rows_back ? dv.rows - 1 - i : i;
+    for (std::uint32_t j = 0; j < dv.cols; ++j) {
+      const std::uint32_t c = cols_back ? dv.cols - 1 - j : j;
+      double& carry = h[down ? c : r];
       const double x = load_value(av.dtype, a.data, index_of(av, r, c));
       const double y = load_value(wv.dtype, w.data, index_of(wv, r, c));
       const std::uint64_t di = index_of(dv, r, c);
       if (!numeric::is_float(t)) {
-        const auto z = wrap_integer(t, static_cast<std::int64_t>(x) * static_cast<std::int64_t>(h) +
-                                           static_cast<std::int64_t>(y));
+        const auto z =
+            wrap_integer(t, static_cast<std::int64_t>(x) * static_cast<std::int64_t>(carry) +
+                                static_cast<std::int64_t>(y));
         store_value(t, dst.data, di, double(z), Rounding::nearest_even, Overflow::saturate, ev);
-        h = double(z);
+        carry = double(z);
         continue;
       }
       double z;
       if (linear && t == DType::fp32) {
-        const float xf = static_cast<float>(x), hf = static_cast<float>(h);
+        const float xf = static_cast<float>(x), hf = static_cast<float>(carry);
         const double product = double(xf) * double(hf);  // exact; rounded once below
         note_nan(product, xf, hf, 0.0, ev);
         const float p = round_fp32(product, ev);
@@ -157,11 +172,11 @@ void scan(const isa::Instruction& ins, const Operands& ops, NumericEvents& ev) {
         note_nan(s, p, y, 0.0, ev);
         z = round_fp32(s, ev);
       } else {
-        z = linear ? x * h + y : logaddexp(h + x, y);
-        note_nan(z, x, h, y, ev);
+        z = linear ? x * carry + y : logaddexp(carry + x, y);
+        note_nan(z, x, carry, y, ev);
       }
       store_result(t, dst.data, di, z, ev);
-      h = load_value(t, dst.data, di);  // the carry is the stored (rounded) value
+      carry = load_value(t, dst.data, di);  // the carry is the stored (rounded) value
     }
   }
 }

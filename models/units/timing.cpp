@@ -1,6 +1,7 @@
 #include "models/units/timing.hpp"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 
 namespace ascendsim::models {
@@ -10,6 +11,24 @@ using isa::Opcode;
 
 namespace {
 std::uint64_t ceil_div(std::uint64_t a, std::uint64_t b) { return (a + b - 1) / b; }
+
+// The dependent row-wide ops one step of a vscan expands to (timing.hpp).
+constexpr std::array<Opcode, 2> kLinearScanOps{Opcode::vmul, Opcode::vadd};
+constexpr std::array<Opcode, 9> kLogScanOps{Opcode::vadd,  Opcode::vsub, Opcode::vabs,
+                                            Opcode::vmuls, Opcode::vexp, Opcode::vadds,
+                                            Opcode::vln,   Opcode::vmax, Opcode::vadd};
+
+struct ScanShape {
+  std::uint64_t steps = 0;    // dependent steps: rows with first_axis, else cols
+  std::uint64_t repeats = 0;  // R: repeats of one expansion op over the lanes
+};
+ScanShape scan_shape(const config::HardwareConfig& hw, const isa::Instruction& ins) {
+  const bool down = ins.has(isa::flag::first_axis);
+  const std::uint64_t lanes = down ? ins.dst.cols : ins.dst.rows;
+  const int bits = numeric::dtype_bits(vector_width_type(ins));
+  return {down ? ins.dst.rows : ins.dst.cols,
+          ceil_div(ceil_div(lanes * bits, 8), hw.aiv.vector.bytes_per_repeat)};
+}
 }  // namespace
 
 std::uint64_t cube_cycles(const config::HardwareConfig& hw, std::uint32_t m, std::uint32_t n,
@@ -41,6 +60,26 @@ std::uint64_t vector_cycles(const config::HardwareConfig& hw, isa::Opcode op,
   const config::VectorOpTiming& t =
       it == hw.aiv.vector.ops.end() ? hw.aiv.vector.default_timing : it->second;
   return t.startup_cycles + repeats * t.cycles_per_repeat;
+}
+
+std::uint64_t scan_cycles(const config::HardwareConfig& hw, const isa::Instruction& ins) {
+  const ScanShape shape = scan_shape(hw, ins);
+  std::uint64_t step = 0;
+  auto add = [&](const auto& ops) {
+    for (Opcode op : ops) step += vector_cycles(hw, op, shape.repeats);
+  };
+  if (ins.scan == isa::ScanMode::linear)
+    add(kLinearScanOps);
+  else
+    add(kLogScanOps);
+  return shape.steps * step;
+}
+
+std::uint64_t scan_repeats(const config::HardwareConfig& hw, const isa::Instruction& ins) {
+  const ScanShape shape = scan_shape(hw, ins);
+  const std::size_t ops =
+      ins.scan == isa::ScanMode::linear ? kLinearScanOps.size() : kLogScanOps.size();
+  return shape.steps * ops * shape.repeats;
 }
 
 std::uint64_t move_cycles(const config::MoverConfig& mover, std::uint64_t bytes) {

@@ -57,8 +57,7 @@ Golden read_golden(const std::string& path) {
   golden.run_node = g.child("run");
   golden.run_path = run_file_at(path, *golden.run_node);
   golden.run_text = golden.run_node->as_string();
-  if (const auto set = g.optional_child("set"))
-    for (const auto& item : set->items()) golden.sets.push_back(item.as_string());
+  read_sets(g, golden.sets);
   golden.timing_only = g.get_bool("timing_only", false);
   if (const auto kc = g.optional_child("kernel_check")) {
     golden.check_fails = kc->as_enum({"pass", "fail"}) == "fail";

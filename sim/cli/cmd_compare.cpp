@@ -74,20 +74,11 @@ CompareFile read_compare(const std::string& path) {
     if (!names.insert(variant.name).second) name.fail("a name no other variant has");
     if (const auto run = v.optional_child("run")) variant.run_path = run_file_at(path, *run);
     if (variant.run_path.empty()) v.fail("a `run:` here or under `compare:`");
-    if (const auto set = v.optional_child("set"))
-      for (const auto& item : set->items()) variant.sets.push_back(item.as_string());
+    read_sets(v, variant.sets);
     file.variants.push_back(std::move(variant));
   }
   if (file.variants.empty()) variants.fail("a list of at least one variant");
-  if (const auto columns = c.optional_child("columns")) {
-    for (const auto& item : columns->items()) {
-      file.columns.push_back(item.as_string());
-      file.column_nodes.push_back(item);
-    }
-    if (file.columns.empty()) columns->fail("a list of at least one report field");
-  } else {
-    file.columns = kDefaultColumns;
-  }
+  read_field_list(c, "columns", kDefaultColumns, file.columns, file.column_nodes);
   file.timing_only = c.get_bool("timing_only", false);
   root.finish();
   return file;

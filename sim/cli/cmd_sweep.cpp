@@ -1,5 +1,5 @@
 // `ascendsim sweep SWEEP.yaml`: crosses the axes of a sweep file and runs every point as a child
-// process (one simulation per process), -j at a time. Schema:
+// process (one simulation per process), -j at a time. Schema (read_sweep, sweep_file.cpp):
 //
 //   sweep:
 //     run: ../runs/gemm_small.yaml      # relative to this file
@@ -15,16 +15,33 @@
 //     plot: {x: kernel.m, y: cube_utilization, series: kernel.dtype, log_x: true, log_y: false}
 //     heatmaps:                         # optional: one picture each, value per (x, y) cell
 //       - {x: kernel.m, y: kernel.dtype, value: cycles, log: false}   # log: colour scale
+//     fits:                             # optional: y = c x^slope per plot line, by least
+//       - {line: kernel.dtype=bf16, from: 256, to: 1024}   # squares on (ln x, ln y)
+//     ratios:                           # optional: per x value, figure(numerator line) /
+//                                       # figure(denominator line)
+//       - {name: int8_speedup, figure: cycles, numerator: kernel.dtype=bf16,
+//          denominator: kernel.dtype=int8}
+//     exclude:                          # optional: points not run (their rows say
+//       - {kernel.m: 1024, kernel.dtype: [int8]}   # "excluded"): every listed axis matches
 //     timing_only: true                 # optional
 //
 // Plot defaults: x = first axis, y = first figure, series = the second axis if any. One line
-// is drawn per combination of the axes other than x (series first in its label). A heat map
-// needs two different axes and one of the figures; it has one panel per combination of the
-// other axes (sweep_plot.hpp).
+// is drawn per combination of the axes other than x, labelled "axis=value" of those axes, the
+// series first, joined by ", " (quote such a label in YAML flow maps); plot.y when x is the only
+// axis. A heat map needs two different axes and one of the figures; it has one panel per
+// combination of the other axes (sweep_plot.hpp). Fits and ratios name plot lines by their
+// labels (sweep_fit.hpp). A fit needs a numeric x axis; it takes the points of its line with x
+// in [from, to] (inclusive, both > 0, from <= to; default: all) and a numeric plot.y > 0, and
+// with fewer than 2 reports "not enough points" (not an error); it is drawn dashed over its
+// points. A ratio's figure is one of the figures (default plot.y), its lines differ, its name
+// is an identifier unique among ratios; it has a row per x value where both lines have a number
+// and the denominator is not 0.
 // Writes DIR/points/<index>_<axis=value>.../ (child out dirs with log.txt), DIR/sweep.csv (axis
 // values, figures, exit code; rows in point order whatever the completion order), DIR/sweep.gp
 // and DIR/sweep.svg, DIR/heatmap_<value>.gp and .svg per heat map (the SVGs when gnuplot is
-// installed). Exit: the worst child code (3 > 2 > 1 > 0).
+// installed), DIR/sweep_fits.csv (line,from,to,points,slope,intercept,r2) with fits and
+// DIR/sweep_ratios.csv (name,x,numerator,denominator,ratio) with ratios. Exit: the worst child
+// code (3 > 2 > 1 > 0).
 #include <cctype>
 #include <cstring>
 #include <filesystem>
@@ -36,119 +53,14 @@
 #include "sim/cli/report_fields.hpp"
 #include "sim/cli/subprocess.hpp"
 #include "sim/cli/sweep_file.hpp"
+#include "sim/cli/sweep_fit.hpp"
 #include "sim/cli/sweep_plot.hpp"
 #include "sim/cli/table.hpp"
-#include "sim/config/units.hpp"
 
 namespace ascendsim::cli {
 namespace {
 
 namespace fs = std::filesystem;
-
-const std::vector<std::string> kDefaultFigures{"cycles", "time_us", "tflops", "cube_utilization"};
-
-void read_plot(const config::ConfigNode& p, SweepFile& f) {
-  const auto axes = names_of(f.axes);
-  if (const auto x = p.optional_child("x")) f.plot.x = x->as_enum(axes);
-  if (const auto y = p.optional_child("y")) f.plot.y = y->as_enum(f.figures);
-  if (const auto s = p.optional_child("series")) {
-    f.plot.series = s->as_enum(axes);
-    if (f.plot.series == f.plot.x) s->fail("an axis other than x (" + f.plot.x + ")");
-  }
-  f.plot.log_x = p.get_bool("log_x", false);
-  f.plot.log_y = p.get_bool("log_y", false);
-  if (f.plot.log_x)
-    for (const auto& a : f.axes)
-      for (const auto& v : a.values)
-        if (a.key == f.plot.x && !(config::units::parse_double(v).value_or(0) > 0))
-          p.child("log_x").fail("false: axis " + a.key + " has the value " + v +
-                                ", and a log scale needs positive numbers");
-}
-
-void read_heatmaps(const config::ConfigNode& list, SweepFile& f) {
-  const auto axes = names_of(f.axes);
-  std::vector<config::ConfigNode> value_nodes;
-  for (const auto& item : list.items()) {
-    if (!item.is_map()) item.fail("a map {x: AXIS, y: AXIS, value: FIGURE, log: BOOL}");
-    HeatmapSpec h;
-    h.x = item.child("x").as_enum(axes);
-    const config::ConfigNode y = item.child("y"), value = item.child("value");
-    h.y = y.as_enum(axes);
-    if (h.y == h.x) y.fail("an axis other than x (" + h.x + ")");
-    h.value = value.as_enum(f.figures);
-    h.log = item.get_bool("log", false);
-    for (std::size_t k = 0; k < f.heatmaps.size(); ++k)  // the file is named after the value
-      if (heatmap_stem(f.heatmaps[k].value) == heatmap_stem(h.value))
-        value.fail("a figure without a heat map yet (" + value_nodes[k].path() + " draws " +
-                   heatmap_stem(h.value) + ".svg)");
-    f.heatmaps.push_back(h);
-    value_nodes.push_back(value);
-  }
-}
-
-SweepFile read_sweep(const std::string& path) {
-  const config::ConfigNode root = config::ConfigNode::load_file(path);
-  const config::ConfigNode s = root.child("sweep");
-  SweepFile f;
-  f.run_node = s.child("run");
-  f.run_path = run_file_at(path, *f.run_node);
-  if (const auto set = s.optional_child("set"))
-    for (const auto& item : set->items()) {
-      f.sets.push_back(item.as_string());
-      f.set_nodes.push_back(item);
-    }
-  const config::ConfigNode axes = s.child("axes");
-  for (const std::string& key : axes.keys()) {
-    const config::ConfigNode node = axes.child(key);
-    Axis axis{key, {key}, {}, {}, node};
-    config::ConfigNode list = node;
-    if (node.is_map()) {
-      axis.paths.clear();
-      const config::ConfigNode paths = node.child("set");
-      for (const auto& item : paths.items()) axis.paths.push_back(item.as_string());
-      if (axis.paths.empty()) paths.fail("a list of at least one key path");
-      list = node.child("values");
-    }
-    for (const auto& item : list.items()) {
-      std::vector<std::string> parts;
-      if (item.is_sequence() && node.is_map())
-        for (const auto& part : item.items()) parts.push_back(part.as_string());
-      else if (item.is_scalar())
-        parts.assign(axis.paths.size(), item.as_string());
-      if (parts.size() != axis.paths.size())
-        item.fail(node.is_map()
-                      ? "a value, or a list of " + std::to_string(axis.paths.size()) +
-                            " values (one per path of `set`)"
-                      : std::string("a single value (each is passed as --set path=value)"));
-      std::string label;
-      for (std::size_t p = 0; p < parts.size(); ++p)
-        if (p == 0 || item.is_sequence()) label += (p ? "/" : "") + parts[p];
-      axis.values.push_back(label);
-      axis.assigned.push_back(parts);
-    }
-    if (axis.values.empty()) list.fail("a list of at least one value");
-    f.axes.push_back(std::move(axis));
-  }
-  if (f.axes.empty()) axes.fail("a map of at least one axis (key.path: [values...])");
-  if (const auto figures = s.optional_child("figures")) {
-    for (const auto& item : figures->items()) {
-      f.figures.push_back(item.as_string());
-      f.figure_nodes.push_back(item);
-    }
-    if (f.figures.empty()) figures->fail("a list of at least one report field");
-  } else {
-    f.figures = kDefaultFigures;
-  }
-  f.plot.x = f.axes[0].key;
-  f.plot.y = f.figures[0];
-  if (f.axes.size() > 1) f.plot.series = f.axes[1].key;
-  if (const auto plot = s.optional_child("plot")) read_plot(*plot, f);
-  if (f.plot.series == f.plot.x) f.plot.series.clear();
-  if (const auto heatmaps = s.optional_child("heatmaps")) read_heatmaps(*heatmaps, f);
-  f.timing_only = s.get_bool("timing_only", false);
-  root.finish();
-  return f;
-}
 
 std::string point_dir_name(const SweepFile& f, std::size_t index, std::size_t count,
                            const std::vector<std::string>& values) {
@@ -191,8 +103,16 @@ int cmd_sweep(const Args& args, std::ostream& out) {
       "DIR/sweep.gp (without gnuplot the .gp is kept; rerun it with `cd DIR && gnuplot\n"
       "sweep.gp`). Each entry of the file's `heatmaps` also draws DIR/heatmap_<value>.svg\n"
       "(from DIR/heatmap_<value>.gp: the figure per cell of two axes, a panel per combination\n"
-      "of the others) and prints the same grids as tables. Exit code: the worst of the\n"
-      "points' (3 > 2 > 1 > 0).",
+      "of the others) and prints the same grids as tables. Each entry of `fits`\n"
+      "({line: LINE, from: X, to: X}) fits y = c x^slope to a plot line by least squares on\n"
+      "(ln x, ln y) over x in [from, to], prints `fit LINE: slope S over X in [from, to] (N\n"
+      "points, R^2 R)`, draws it dashed and writes DIR/sweep_fits.csv; each entry of `ratios`\n"
+      "({name: NAME, figure: FIGURE, numerator: LINE, denominator: LINE}) prints the figure of\n"
+      "one line over another's per x value and writes DIR/sweep_ratios.csv. A LINE is a legend\n"
+      "label: \"axis=value\" of the axes other than x, the series first, joined by \", \".\n"
+      "Entries of `exclude` ({AXIS: VALUE or [VALUES], ...}) leave out the points whose values\n"
+      "match every axis listed: not run, their rows say `excluded`.\n"
+      "Exit code: the worst of the points' (3 > 2 > 1 > 0).",
       "point", "ascendsim sweep configs/sweeps/gemm_size.yaml -j 8 --out out/gemm_size", out);
   if (!opt) return kExitOk;
   const std::string& sweep_path = opt->file;
@@ -201,36 +121,41 @@ int cmd_sweep(const Args& args, std::ostream& out) {
 
   const SweepFile f = read_sweep(sweep_path);
   timing_only = timing_only || f.timing_only;
-  std::size_t count = 1;
-  for (const auto& a : f.axes) count *= a.values.size();
+  const std::size_t count = point_count(f);
 
   std::vector<std::vector<std::string>> values(count);
   std::vector<ChildJob> children;
+  std::vector<std::size_t> child_of(count, SIZE_MAX);  // SIZE_MAX: left out by `exclude`
   for (std::size_t i = 0; i < count; ++i) {
     const std::vector<std::size_t> choice = point_choice(f, i);
+    values[i] = point_values(f, i);
+    if (point_excluded(f, values[i])) continue;
     std::vector<std::string> sets = f.sets;
-    for (std::size_t a = 0; a < f.axes.size(); ++a) {
-      values[i].push_back(f.axes[a].values[choice[a]]);
+    for (std::size_t a = 0; a < f.axes.size(); ++a)
       for (std::size_t p = 0; p < f.axes[a].paths.size(); ++p)
         sets.push_back(f.axes[a].paths[p] + "=" + f.axes[a].assigned[choice[a]][p]);
-    }
     sets.insert(sets.end(), opt->sets.begin(), opt->sets.end());
     // Every point has the same keys: checking the first one finds misspelt paths at once.
-    if (i == 0) try {
+    if (children.empty()) try {
         precheck_run(f.run_path, sets);
       } catch (const config::ConfigError& e) {
         rethrow_in_sweep(e, f);
       }
     const fs::path dir = fs::path(out_dir) / "points" / point_dir_name(f, i, count, values[i]);
+    child_of[i] = children.size();
     children.push_back(run_job(f.run_path, sets, dir.string(), timing_only));
   }
-  const auto status = run_children(children, opt->jobs, "points");
+  const auto run = run_children(children, opt->jobs, "points");
+  std::vector<ChildStatus> status(count);  // an excluded point: exit 0, no report
+  for (std::size_t i = 0; i < count; ++i)
+    if (child_of[i] != SIZE_MAX) status[i] = run[child_of[i]];
+  auto log_of = [&](std::size_t i) { return children[child_of[i]].log_path; };
 
   // Figures per point; a figure no report knows is a bad sweep file (reported after writing).
   std::vector<std::optional<Json>> reports(count);
   for (std::size_t i = 0; i < count; ++i)
-    if (exit_code_of(status[i]) <= kExitCheckFailed)
-      reports[i] = load_report(fs::path(children[i].log_path).parent_path().string());
+    if (child_of[i] != SIZE_MAX && exit_code_of(status[i]) <= kExitCheckFailed)
+      reports[i] = load_report(fs::path(log_of(i)).parent_path().string());
   const FieldGrid figures = collect_fields(reports, f.figures);
 
   std::vector<std::string> header = names_of(f.axes);
@@ -244,12 +169,15 @@ int cmd_sweep(const Args& args, std::ostream& out) {
   for (std::size_t i = 0; i < count; ++i) {
     std::vector<std::string> row = values[i], shown = values[i];
     shown.insert(shown.begin(), std::to_string(i));
+    const bool excluded = child_of[i] == SIZE_MAX;
     for (const Json& v : figures.values[i]) {
       row.push_back(field_text(v));
-      shown.push_back(exit_code_of(status[i]) > kExitCheckFailed ? "-" : field_display(v));
+      shown.push_back(excluded || exit_code_of(status[i]) > kExitCheckFailed ? "-"
+                                                                             : field_display(v));
     }
-    row.push_back(std::to_string(status[i].exit_code));
-    shown.push_back(std::to_string(status[i].exit_code));
+    const std::string exit = excluded ? "excluded" : std::to_string(status[i].exit_code);
+    row.push_back(exit);
+    shown.push_back(exit);
     csv.add_row(row);
     table.add_row(shown);
     code = worst_exit(code, exit_code_of(status[i]));
@@ -261,16 +189,20 @@ int cmd_sweep(const Args& args, std::ostream& out) {
 
   SweepPoints points{values, figures.values, {}};
   for (const ChildStatus& st : status) points.exit_codes.push_back(exit_code_of(st));
+  const FitResults fitted = fit_results(f, points);
+  const std::vector<std::string> fit_files = write_fit_results(f, fitted, out_dir);
   out << "sweep " << sweep_path << ": " << count << " points"
       << (timing_only ? ", timing-only" : "") << "\n";
   table.print(out);
+  print_fit_results(f, fitted, out);
   print_heatmap_tables(f, points, out);
   for (std::size_t i = 0; i < count; ++i)
     if (status[i].exit_code != kExitOk)
-      std::cerr << failure_text("point " + std::to_string(i), status[i], children[i].log_path);
+      std::cerr << failure_text("point " + std::to_string(i), status[i], log_of(i));
 
   const std::string name = fs::path(sweep_path).stem().string();
   std::string wrote = csv_path.string();
+  for (const std::string& file : fit_files) wrote += ", " + file;
   const std::string title = "sweep " + name + ": " + f.plot.y + " over " + f.plot.x;
   if (const std::string svg = draw_plot(f, points, title, out_dir); !svg.empty())
     wrote += ", " + svg;

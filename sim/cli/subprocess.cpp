@@ -259,6 +259,32 @@ std::string run_file_at(const std::string& file, const config::ConfigNode& run_k
   return path;
 }
 
+std::vector<config::ConfigNode> read_sets(const config::ConfigNode& parent,
+                                          std::vector<std::string>& sets) {
+  std::vector<config::ConfigNode> nodes;
+  if (const auto set = parent.optional_child("set"))
+    for (const auto& item : set->items()) {
+      sets.push_back(item.as_string());
+      nodes.push_back(item);
+    }
+  return nodes;
+}
+
+void read_field_list(const config::ConfigNode& parent, const std::string& key,
+                     const std::vector<std::string>& defaults, std::vector<std::string>& fields,
+                     std::vector<config::ConfigNode>& nodes) {
+  const auto list = parent.optional_child(key);
+  if (!list) {
+    fields = defaults;
+    return;
+  }
+  for (const auto& item : list->items()) {
+    fields.push_back(item.as_string());
+    nodes.push_back(item);
+  }
+  if (fields.empty()) list->fail("a list of at least one report field");
+}
+
 std::string failure_text(const std::string& label, const ChildStatus& status,
                          const std::string& log_path) {
   if (exit_code_of(status) == kExitCheckFailed)

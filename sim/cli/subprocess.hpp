@@ -80,6 +80,17 @@ std::optional<FanOutOptions> parse_fan_out(const Args& args, const std::string& 
 // file; ConfigError at the key when there is no such file.
 std::string run_file_at(const std::string& file, const config::ConfigNode& run_key);
 
+// The `set:` list under `parent` (key.path=value overrides; none when absent), appended to
+// `sets`; returns their nodes, for messages naming the line that set a key.
+std::vector<config::ConfigNode> read_sets(const config::ConfigNode& parent,
+                                          std::vector<std::string>& sets);
+
+// The report fields listed under `parent`'s `key` (compare's `columns`, sweep's `figures`) with
+// their nodes, or `defaults` and no nodes when the key is absent; ConfigError for an empty list.
+void read_field_list(const config::ConfigNode& parent, const std::string& key,
+                     const std::vector<std::string>& defaults, std::vector<std::string>& fields,
+                     std::vector<config::ConfigNode>& nodes);
+
 // For a child that did not exit 0: "<label>: exit code 3 (simulation error); <log> ends:" and
 // the log's last lines; a failed numerical check (exit 1) gets the first line only.
 std::string failure_text(const std::string& label, const ChildStatus& status,

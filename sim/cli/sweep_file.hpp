@@ -1,6 +1,6 @@
 #pragma once
 // A sweep file as `ascendsim sweep` reads it (schema: the top of sim/cli/cmd_sweep.cpp), shared
-// by the command and its plots (sweep_plot.hpp).
+// by the command, its plots (sweep_plot.hpp) and its fits and ratios (sweep_fit.hpp).
 #include <optional>
 #include <string>
 #include <vector>
@@ -21,6 +21,25 @@ struct HeatmapSpec {
   bool log = false;   // colour on a log scale; values <= 0 get the lowest colour
 };
 
+// One entry of `fits`: y = c x^slope by least squares on (ln x, ln y), over one plot line.
+struct FitSpec {
+  std::string line;                // the plot line's label (plot_line_label)
+  std::optional<double> from, to;  // the inclusive x range, both > 0; absent: unbounded
+};
+
+// One entry of `exclude`: a point is left out when, for every axis listed, its value is one of
+// the listed values.
+struct ExcludeSpec {
+  std::vector<std::pair<std::size_t, std::vector<std::string>>> axes;  // axis index, values
+};
+
+// One entry of `ratios`: per x value, figure(numerator line) / figure(denominator line).
+struct RatioSpec {
+  std::string name;                    // an identifier, unique among the ratios
+  std::string figure;                  // one of the figures (default: plot.y)
+  std::string numerator, denominator;  // two different plot lines' labels
+};
+
 struct Axis {
   std::string key;                  // the axis name: its key path, or the name of a linked axis
   std::vector<std::string> paths;   // the key paths each value is assigned to
@@ -38,6 +57,9 @@ struct SweepFile {
   std::vector<config::ConfigNode> figure_nodes;  // empty when the default list is used
   PlotSpec plot;
   std::vector<HeatmapSpec> heatmaps;
+  std::vector<FitSpec> fits;
+  std::vector<RatioSpec> ratios;
+  std::vector<ExcludeSpec> excludes;
   bool timing_only = false;
   std::optional<config::ConfigNode> run_node;
 };
@@ -48,6 +70,12 @@ inline std::vector<std::string> names_of(const std::vector<Axis>& axes) {
   return out;
 }
 
+// Reads and checks SWEEP.yaml (ConfigError at the offending key); the run file must exist.
+SweepFile read_sweep(const std::string& path);
+
+// How many points the sweep has: the product of the axes' sizes.
+std::size_t point_count(const SweepFile& f);
+
 // Which value of each axis point `index` takes: the last axis varies fastest.
 inline std::vector<std::size_t> point_choice(const SweepFile& f, std::size_t index) {
   std::vector<std::size_t> choice(f.axes.size());
@@ -57,5 +85,17 @@ inline std::vector<std::size_t> point_choice(const SweepFile& f, std::size_t ind
   }
   return choice;
 }
+
+// The labels of the axis values of point `index`, one per axis.
+std::vector<std::string> point_values(const SweepFile& f, std::size_t index);
+// Whether `exclude` leaves the point with these axis values out (it is not run).
+bool point_excluded(const SweepFile& f, const std::vector<std::string>& values);
+
+// The plot line a point with these axis values lies on, as the legend names it: "axis=value" of
+// the axes other than plot.x, the series axis first, joined by ", "; plot.y when x is the only
+// axis. Fits and ratios name their lines by it.
+std::string plot_line_label(const SweepFile& f, const std::vector<std::string>& values);
+// Every line's label, in the order of the lines' first points.
+std::vector<std::string> plot_line_labels(const SweepFile& f);
 
 }  // namespace ascendsim::cli

@@ -87,12 +87,6 @@ std::pair<double, double> colour_range(const HeatGrid& g, const SweepPoints& poi
   return {lo, hi};
 }
 
-std::string number(double v) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.9g", v);
-  return buf;
-}
-
 std::string tics_of(const std::vector<std::string>& labels) {
   std::string tics;
   for (std::size_t k = 0; k < labels.size(); ++k)
@@ -157,7 +151,7 @@ std::string heatmap_script(const SweepFile& f, const HeatmapSpec& h, const Sweep
         missing += at + "\"n/a\"\n";
         continue;
       }
-      numbers += at + number(h.log && *v <= 0 ? lo : *v) + " " +
+      numbers += at + number_text(h.log && *v <= 0 ? lo : *v) + " " +
                  field_text(points.figures[i][g.figure]) + " " + gp_quote(heatmap_cell_text(*v)) +
                  "\n";
     }
@@ -177,9 +171,9 @@ std::string heatmap_script(const SweepFile& f, const HeatmapSpec& h, const Sweep
   gp += "set xlabel " + gp_quote(h.x) + "\nset ylabel " + gp_quote(h.y) + "\n";
   gp += "set xtics " + tics_of(f.axes[g.ix].values) + "\nset ytics " +
         tics_of(f.axes[g.iy].values) + "\n";
-  gp += "set xrange [-0.5:" + number(g.nx - 0.5) + "]\nset yrange [-0.5:" + number(g.ny - 0.5) +
-        "]\n";
-  gp += "set cbrange [" + number(lo) + ":" + number(hi) + "]\n";
+  gp += "set xrange [-0.5:" + number_text(g.nx - 0.5) +
+        "]\nset yrange [-0.5:" + number_text(g.ny - 0.5) + "]\n";
+  gp += "set cbrange [" + number_text(lo) + ":" + number_text(hi) + "]\n";
   if (h.log) gp += "set logscale cb\nset cblabel " + gp_quote(log_note) + "\n";
   gp +=
       "set format cb \"%.3g\"\nset palette defined (0 \"#ffeda0\", 1 \"#feb24c\", 2 \"#f03b20\")\n";

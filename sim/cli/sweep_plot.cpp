@@ -2,10 +2,12 @@
 #include "sim/cli/sweep_plot.hpp"
 
 #include <algorithm>
+#include <cstdio>
 #include <fstream>
 #include <iostream>
 
 #include "sim/cli/subprocess.hpp"
+#include "sim/cli/sweep_fit.hpp"
 #include "sim/config/units.hpp"
 
 namespace ascendsim::cli {
@@ -16,6 +18,12 @@ std::string gp_quote(const std::string& text) {
   std::string out = "\"";
   for (char c : text) out += (c == '"' || c == '\\') ? std::string("\\") + c : std::string(1, c);
   return out + "\"";
+}
+
+std::string number_text(double value, int digits) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.*g", digits, value);
+  return buf;
 }
 
 std::string draw_gnuplot(const fs::path& dir, const std::string& stem, const std::string& script,
@@ -41,19 +49,13 @@ std::string draw_gnuplot(const fs::path& dir, const std::string& stem, const std
 }
 
 // A gnuplot script with the data inline: y over x, one line per combination of the axes other
-// than x (the series axis first in its label).
+// than x (labelled by plot_line_label), then the fits' dashed lines.
 std::string plot_script(const SweepFile& f, const SweepPoints& points, const std::string& title,
                         std::size_t& plotted) {
   const auto axes = names_of(f.axes);
   const std::size_t ix = std::find(axes.begin(), axes.end(), f.plot.x) - axes.begin();
   const std::size_t iy =
       std::find(f.figures.begin(), f.figures.end(), f.plot.y) - f.figures.begin();
-  std::vector<std::size_t> others;
-  for (std::size_t a = 0; a < axes.size(); ++a)
-    if (a != ix && axes[a] == f.plot.series)
-      others.insert(others.begin(), a);
-    else if (a != ix)
-      others.push_back(a);
   const std::vector<std::string>& xs = f.axes[ix].values;
   const bool numeric_x = std::all_of(xs.begin(), xs.end(), [](const std::string& v) {
     return config::units::parse_double(v).has_value();
@@ -64,8 +66,7 @@ std::string plot_script(const SweepFile& f, const SweepPoints& points, const std
     const Json& y = points.figures[i][iy];
     if (!y.is_number()) continue;
     const std::vector<std::string>& values = points.values[i];
-    std::string label;
-    for (std::size_t a : others) label += (label.empty() ? "" : ", ") + axes[a] + "=" + values[a];
+    const std::string label = plot_line_label(f, values);
     const auto at = std::find(labels.begin(), labels.end(), label) - labels.begin();
     if (std::size_t(at) == labels.size()) labels.push_back(label), blocks.emplace_back();
     const auto pos = std::find(xs.begin(), xs.end(), values[ix]) - xs.begin();
@@ -92,8 +93,18 @@ std::string plot_script(const SweepFile& f, const SweepPoints& points, const std
   for (std::size_t s = 0; s < labels.size(); ++s) {
     gp += "$s" + std::to_string(s) + " << EOD\n" + blocks[s] + "EOD\n";
     plot += std::string(s ? "," : "") + " $s" + std::to_string(s) +
-            " using 1:2 with linespoints pointtype 7 title " +
-            gp_quote(labels[s].empty() ? f.plot.y : labels[s]);
+            " using 1:2 with linespoints pointtype 7 title " + gp_quote(labels[s]);
+  }
+  for (std::size_t k = 0; k < f.fits.size(); ++k) {  // colour: linetype s + 1, as its line's
+    const LineFit fit = fit_line(f, f.fits[k], points);
+    const std::size_t s = std::find(labels.begin(), labels.end(), fit.spec.line) - labels.begin();
+    if (!fit.fit.fitted || s == labels.size()) continue;
+    gp += "$f" + std::to_string(k) + " << EOD\n";
+    for (const auto& [x, y] : fit_curve(fit.fit))
+      gp += number_text(x) + " " + number_text(y) + "\n";
+    gp += "EOD\n";
+    plot += ", $f" + std::to_string(k) + " using 1:2 with lines dashtype 2 linewidth 2 linecolor " +
+            std::to_string(s + 1) + " title " + gp_quote(fit_title(fit));
   }
   return gp + plot + "\n";
 }

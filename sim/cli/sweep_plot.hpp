@@ -4,7 +4,8 @@
 // gnuplot, nothing numeric or a gnuplot error leave the .gp (rerunnable by hand) and a note on
 // stderr.
 //
-// - sweep.gp / sweep.svg: one figure over one axis, a line per combination of the other axes.
+// - sweep.gp / sweep.svg: one figure over one axis, a line per combination of the other axes,
+//   and a dashed line per fit of the file (sweep_fit.hpp) over the x range of its points.
 // - heatmap_<value>.gp / .svg (sweep_heatmap.cpp): one figure per (x, y) cell of two axes, one
 //   panel per combination of the other axes, each cell labelled with its value; the same grids
 //   print as pivot tables on the console.
@@ -27,6 +28,8 @@ struct SweepPoints {
 
 // `text` as a gnuplot double-quoted string.
 std::string gp_quote(const std::string& text);
+// `value` with up to `digits` significant digits, as %g prints it: "16384", "1.5", "1e-12".
+std::string number_text(double value, int digits = 9);
 
 // Writes DIR/<stem>.gp and runs gnuplot on it in DIR; returns the path of DIR/<stem>.svg, or ""
 // with the reason on stderr (prefixed `what: `). Never an error.

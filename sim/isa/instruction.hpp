@@ -54,7 +54,7 @@ enum class Opcode : std::uint8_t {
   vrow_add, vrow_sub, vrow_mul, vrow_div, vrow_max,  // dst = src0 op src1[r, 0] (row broadcast)
   vcmp,        // dst = (src0 `cmp` src1) ? 1 : 0, in dst's dtype
   vsel,        // dst = src0 != 0 ? src1 : src2
-  vscan,       // row recurrence, see ScanMode; carry-in from src2[r, 0] if valid, else imm
+  vscan,       // recurrence along each row (or down each column), see ScanMode
   // ---- synchronisation and control ----
   set_flag,         // queued on `pipe` (source); releases a wait_flag on `peer` with `event_id`
   wait_flag,        // queued on `pipe` (destination); blocks it until `peer` set `event_id`
@@ -68,8 +68,16 @@ std::string_view opcode_name(Opcode op);
 std::optional<Opcode> parse_opcode(std::string_view name);
 
 enum class CmpMode : std::uint8_t { eq, ne, lt, le, gt, ge };
-// linear: h[c] = src0[c] * h[c-1] + src1[c]
-// logaddexp: h[c] = log(exp(h[c-1] + src0[c]) + exp(src1[c]))  (FINOM's log-domain scan)
+// vscan, along each row (each row an independent lane), from column 0 up:
+//   linear: h[c] = src0[c] * h[c-1] + src1[c]
+//   logaddexp: h[c] = log(exp(h[c-1] + src0[c]) + exp(src1[c]))  (FINOM's log-domain scan)
+// carry-in h[-1] = src2[r, 0] (src2 rows x 1) if src2 is valid, else imm.
+// flag::first_axis runs the recurrence down the rows instead, each column a lane:
+// h[r][c] = src0[r][c] * h[r-1][c] + src1[r][c], carry-in h[-1][c] = src2[0, c] (src2 a row of
+// dst's cols; only row 0 is read) or imm. This is Ascend C's CumSum with isLastAxis = false,
+// whose last row is the carry-out: the next tile's scan takes it as src2.
+// flag::reverse runs from the last column (with first_axis: the last row) to the first:
+// h[c] = src0[c] * h[c+1] + src1[c], carry-in h[cols] (h[rows]) from src2 or imm as above.
 enum class ScanMode : std::uint8_t { linear, logaddexp };
 // Cross-core modes of CrossCoreSetFlag (HARDWARE.md §5): 0 a barrier across all AICs (or all
 // AIVs) of the launched block, chip-wide; 1 the two AIVs of one AI core; 2 AIC <-> its AIVs.
@@ -81,6 +89,8 @@ inline constexpr std::uint8_t transpose = 1u << 1;   // copy (MTE1): dst = src0 
 inline constexpr std::uint8_t atomic_add = 1u << 2;  // copy/fixpipe to GM: read-add-write
 inline constexpr std::uint8_t relu = 1u << 3;        // fixpipe: max(x, 0) before the cast
 inline constexpr std::uint8_t saturate = 1u << 4;    // casts: clamp instead of inf
+inline constexpr std::uint8_t first_axis = 1u << 5;  // vscan: down the rows, columns are lanes
+inline constexpr std::uint8_t reverse = 1u << 6;     // vscan: from the last element to the first
 }  // namespace flag
 
 // An mmad with src2 and src3 is MX-scaled (the 950's asc_mmad_mx): src2 (L0A, m x k/32 e8m0)

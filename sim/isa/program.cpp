@@ -23,6 +23,13 @@ const std::string* CoreProgram::region_of(std::uint64_t index) const {
   return it == regions.begin() ? nullptr : &std::prev(it)->label;
 }
 
+std::string phase_of(const std::string& label) {
+  std::size_t end = 0;
+  while (end < label.size() && !(label[end] >= '0' && label[end] <= '9')) ++end;
+  while (end > 0 && label[end - 1] == ' ') --end;
+  return label.substr(0, end);
+}
+
 const TensorDecl* Program::find_tensor(const std::string& name) const {
   for (const TensorDecl& t : tensors)
     if (t.name == name) return &t;

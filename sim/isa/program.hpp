@@ -66,6 +66,11 @@ struct CoreProgram {
   const std::string* region_of(std::uint64_t index) const;
 };
 
+// The phase a region belongs to: its label up to the first digit, without trailing spaces
+// ("iteration 12" -> "iteration", "task 3 (batch 0, ...)" -> "task", "setup" -> "setup"). The
+// report times each phase over all its regions on all cores (report.json `phases`).
+std::string phase_of(const std::string& region_label);
+
 struct Program {
   // Which kernel generated this program: its run-file `kernel:` node as one line of flow YAML
   // ({name: gemm, m: 256, ...}; empty for hand-written traces). A trace carries it so that

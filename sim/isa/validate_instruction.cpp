@@ -54,6 +54,8 @@ std::uint8_t allowed_flags(Opcode op) {
       return flag::atomic_add | flag::relu | flag::saturate;
     case Opcode::vcast:
       return flag::saturate;
+    case Opcode::vscan:
+      return flag::first_axis | flag::reverse;
     default:
       return 0;
   }
@@ -70,6 +72,10 @@ const char* flag_name(std::uint8_t bit) {
       return "relu";
     case flag::saturate:
       return "saturate";
+    case flag::first_axis:
+      return "first_axis";
+    case flag::reverse:
+      return "reverse";
     default:
       return "unknown";
   }

@@ -234,7 +234,10 @@ Problem check_vector(const Instruction& ins, const config::HardwareConfig& hw, u
   }
   if (ins.op == Opcode::vscan && c.valid()) {
     if (auto p = expect_same_dtype("dst", d, "src2", c)) return p;
-    return expect_column("src2", c, d.rows);
+    if (!ins.has(flag::first_axis)) return expect_column("src2", c, d.rows);
+    if (c.cols != d.cols)  // only row 0 is read: any number of rows will do
+      return "first_axis scan carry src2 must be a row of " + std::to_string(d.cols) +
+             " cols, got " + shape(c);
   }
   return std::nullopt;
 }

@@ -118,6 +118,30 @@ Json sync_json(const std::vector<const CoreStats*>& cores, double cycles) {
   return j;
 }
 
+// Each phase over every core: from its earliest start to its latest end; `count` is the most
+// regions of it any core ran (the iterations, the KV blocks...), `cycles_each` the span / count.
+Json phases_json(const std::vector<const CoreStats*>& cores) {
+  std::map<std::string, PhaseSpan> all;
+  for (const CoreStats* c : cores)
+    for (const auto& [name, span] : c->phases) {
+      PhaseSpan& a = all[name];
+      a.start = std::min(a.start, span.start);
+      a.end = std::max(a.end, span.end);
+      a.occurrences = std::max(a.occurrences, span.occurrences);
+    }
+  Json j = Json::object();
+  for (const auto& [name, a] : all) {
+    if (a.start > a.end) continue;  // no instruction ran in it (only scalar-unit work)
+    const double cycles = double(a.end - a.start);
+    j[name] = Json{{"start", a.start},
+                   {"end", a.end},
+                   {"cycles", cycles},
+                   {"count", a.occurrences},
+                   {"cycles_each", cycles / double(a.occurrences)}};
+  }
+  return j;
+}
+
 Json numeric_json(const Stats& s) {
   NumericEvents total;
   for (const auto& c : s.cores)
@@ -229,6 +253,7 @@ Json make_report_json(const RunSummary& run) {
   j["pipes"] = pipes_json(cores);
   j["stalls"] = stalls_json(cores);
   j["sync"] = sync_json(cores, cycles);
+  j["phases"] = phases_json(cores);
   j["numeric_events"] = numeric_json(s);
   j["check"] = run.check;
   if (run.model.present) {

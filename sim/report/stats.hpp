@@ -35,6 +35,13 @@ struct PipeStats {
 };
 
 // Per-core cube/vector work, FLOPs by input dtype (a MAC counts 2).
+// A phase of a kernel (isa::phase_of its regions) on one core: from the first of its
+// instructions starting to the last one finishing, over `occurrences` regions.
+struct PhaseSpan {
+  std::uint64_t start = UINT64_MAX, end = 0;
+  std::uint64_t occurrences = 0;
+};
+
 struct CoreStats {
   isa::CoreId core;
   std::array<PipeStats, isa::kPipeCount> pipes{};  // indexed by isa::Pipe (S is the scalar unit)
@@ -45,6 +52,7 @@ struct CoreStats {
   // repeat holds twice fp32's elements)
   std::map<numeric::DType, std::uint64_t> vector_cycles;
   std::uint64_t end_cycle = 0;    // when this core's last instruction finished
+  std::map<std::string, PhaseSpan> phases;  // by phase name (pipes V, MTE*, M, FIX; not S)
 };
 
 struct MemoryStats {

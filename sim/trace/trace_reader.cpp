@@ -268,9 +268,12 @@ class Reader {
     if (!seen.insert(slot).second) fail(key + " given twice");
     if (token.find('=') == std::string::npos) {
       const auto bit = lookup<int>(syntax::kFlagWords, key);
-      if (!bit)
-        fail("unknown word '" + key +
-             "' (flags: accumulate, transpose, atomic_add, relu, saturate)");
+      if (!bit) {
+        std::string words;
+        for (const char* w : syntax::kFlagWords)
+          words += (words.empty() ? "" : ", ") + std::string(w);
+        fail("unknown word '" + key + "' (flags: " + words + ")");
+      }
       ins.flags |= std::uint8_t(1u << *bit);
     } else if (key == "dst" || key == "src0" || key == "src1" || key == "src2" || key == "src3") {
       std::string error;

@@ -18,8 +18,8 @@ inline constexpr std::string_view kHeader = "ascendsim-trace";
 inline constexpr int kVersion = 1;
 
 // Spellings of the instruction enums; index = enum value (flag words: bit number).
-inline constexpr std::array<const char*, 5> kFlagWords{"accumulate", "transpose", "atomic_add",
-                                                       "relu", "saturate"};
+inline constexpr std::array<const char*, 7> kFlagWords{
+    "accumulate", "transpose", "atomic_add", "relu", "saturate", "first_axis", "reverse"};
 inline constexpr std::array<const char*, 6> kCmpNames{"eq", "ne", "lt", "le", "gt", "ge"};
 inline constexpr std::array<const char*, 2> kScanNames{"linear", "logaddexp"};
 inline constexpr std::array<const char*, 3> kModeNames{"all_cores", "aiv_pair", "aic_aiv"};

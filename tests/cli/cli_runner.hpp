@@ -4,8 +4,10 @@
 #include <sys/wait.h>
 
 #include <array>
+#include <catch2/catch.hpp>
 #include <cstdio>
 #include <fstream>
+#include <nlohmann/json.hpp>
 #include <sstream>
 #include <string>
 
@@ -33,6 +35,18 @@ inline CliResult run_cli(const std::string& args) {
   const int status = pclose(pipe);
   r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
   return r;
+}
+
+// `ascendsim run RUN_FILE --out OUT_DIR SETS`, which must exit with `exit_code` (1: the run's
+// numerical check failed, the report is still written); its report.json.
+inline nlohmann::json run_report(const std::string& run_file, const std::string& out_dir,
+                                 const std::string& sets, int exit_code = 0) {
+  const CliResult r = run_cli("run " + run_file + " --out " + out_dir + sets);
+  INFO(out_dir << ":\n" << r.output);
+  REQUIRE(r.exit_code == exit_code);
+  std::ifstream f(out_dir + "/report.json");
+  REQUIRE(f.good());
+  return nlohmann::json::parse(f);
 }
 
 // The whole file as text ("" when it cannot be read).

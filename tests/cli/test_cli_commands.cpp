@@ -52,6 +52,11 @@ Ran run_ascendsim(const fs::path& dir, const std::vector<std::string>& args) {
   return r;
 }
 
+// `ascendsim sweep tests/data/cli/<file> -j 2 --out <dir>`.
+Ran run_sweep(const fs::path& dir, const std::string& file) {
+  return run_ascendsim(dir, {"sweep", data(file), "-j", "2", "--out", dir.string()});
+}
+
 std::vector<std::string> lines_of(const std::string& text) {
   std::vector<std::string> out;
   std::istringstream in(text);
@@ -155,8 +160,7 @@ TEST_CASE("a failing variant gives the compare its exit code and the others are 
 
 TEST_CASE("a 2x2 sweep with two workers writes four CSV rows in point order and a plot") {
   const fs::path dir = fresh_dir("sweep_2x2");
-  const Ran r =
-      run_ascendsim(dir, {"sweep", data("sweep_2x2.yaml"), "-j", "2", "--out", dir.string()});
+  const Ran r = run_sweep(dir, "sweep_2x2.yaml");
   INFO(r.output);
   CHECK(r.exit_code == 0);
   const auto csv = lines_of(read_text(dir / "sweep.csv"));
@@ -186,8 +190,7 @@ TEST_CASE("a misspelt key in a sweep file exits 2 naming file, line and the key 
 
 TEST_CASE("a 2x2 sweep with a heatmap labels each cell with its cycles and prints the grid") {
   const fs::path dir = fresh_dir("sweep_heatmap");
-  const Ran r =
-      run_ascendsim(dir, {"sweep", data("sweep_heatmap.yaml"), "-j", "2", "--out", dir.string()});
+  const Ran r = run_sweep(dir, "sweep_heatmap.yaml");
   INFO(r.output);
   CHECK(r.exit_code == 0);
   const auto csv = lines_of(read_text(dir / "sweep.csv"));
@@ -250,8 +253,7 @@ TEST_CASE("without gnuplot a sweep keeps its heatmap scripts and says how to dra
 
 TEST_CASE("a heatmap of a sweep with a third axis draws one panel per value of that axis") {
   const fs::path dir = fresh_dir("sweep_heatmap_panels");
-  const Ran r = run_ascendsim(
-      dir, {"sweep", data("sweep_heatmap_panels.yaml"), "-j", "2", "--out", dir.string()});
+  const Ran r = run_sweep(dir, "sweep_heatmap_panels.yaml");
   INFO(r.output);
   CHECK(r.exit_code == 0);
   const std::string gp = read_text(dir / "heatmap_cycles.gp");
@@ -276,6 +278,51 @@ TEST_CASE("a heatmap of a sweep with a third axis draws one panel per value of t
     CHECK_THAT(read_text(dir / "heatmap_cycles.svg"), Catch::Contains("<svg"));
 }
 
+TEST_CASE("a sweep with fits and a ratio prints them and writes their CSVs and dashed lines") {
+  const fs::path dir = fresh_dir("sweep_fits");
+  const Ran r = run_sweep(dir, "sweep_fits.yaml");
+  INFO(r.output);
+  CHECK(r.exit_code == 0);
+  CHECK_THAT(r.output, Catch::Contains("\nfit kernel.n=128: slope ") &&
+                           Catch::Contains(" over kernel.k in [256, 1024] (3 points, R^2 "));
+  CHECK_THAT(r.output, Catch::Contains("\nfit kernel.n=256: slope ") &&
+                           Catch::Contains(" over kernel.k in [512, 1024] (2 points, R^2 1)\n"));
+  CHECK_THAT(r.output,
+             Catch::Contains("\nn256_over_n128 = cycles(kernel.n=256) / cycles(kernel.n=128)\n"));
+  CHECK_THAT(r.output, Catch::Contains("wrote " + (dir / "sweep.csv").string() + ", " +
+                                       (dir / "sweep_fits.csv").string() + ", " +
+                                       (dir / "sweep_ratios.csv").string()));
+  const auto fits = lines_of(read_text(dir / "sweep_fits.csv"));
+  REQUIRE(fits.size() == 3);
+  CHECK(fits[0] == "line,from,to,points,slope,intercept,r2");
+  CHECK_THAT(fits[1], Catch::StartsWith("kernel.n=128,256,1024,3,"));
+  CHECK_THAT(fits[2], Catch::StartsWith("kernel.n=256,512,1024,2,") && Catch::EndsWith(",1.0"));
+  // A row per kernel.k: cycles at n = 256 over n = 128, as in sweep.csv (n = 128 first).
+  const auto csv = lines_of(read_text(dir / "sweep.csv"));
+  REQUIRE(csv.size() == 7);
+  const auto ratios = lines_of(read_text(dir / "sweep_ratios.csv"));
+  REQUIRE(ratios.size() == 4);
+  CHECK(ratios[0] == "name,x,numerator,denominator,ratio");
+  for (std::size_t k = 0; k < 3; ++k) {
+    const auto n128 = cells_of(csv[1 + k]), n256 = cells_of(csv[4 + k]);
+    const auto row = cells_of(ratios[1 + k]);
+    REQUIRE(row.size() == 5);
+    CHECK(row[0] == "n256_over_n128");
+    CHECK(row[1] == n128.at(1));
+    CHECK(row[2] == n256.at(2));
+    CHECK(row[3] == n128.at(2));
+    CHECK(std::stod(row[4]) == Approx(std::stod(n256.at(2)) / std::stod(n128.at(2))));
+  }
+  const std::string gp = read_text(dir / "sweep.gp");
+  CHECK_THAT(gp,
+             Catch::Contains("$f1 using 1:2 with lines dashtype 2 linewidth 2 linecolor 2 title "
+                             "\"fit kernel.n=256: slope "));
+  if (ascendsim::cli::find_program("gnuplot"))
+    CHECK_THAT(read_text(dir / "sweep.svg"), Catch::Contains("fit kernel.n=128: slope "));
+  const Ran help = run_ascendsim(dir, {"sweep", "--help"});
+  CHECK_THAT(help.output, Catch::Contains("`fits`") && Catch::Contains("DIR/sweep_ratios.csv"));
+}
+
 TEST_CASE("list names every kernel and config file and a symlinked run by its own name") {
   const fs::path dir = fresh_dir("list");
   const Ran r = run_ascendsim(dir, {"list"});
@@ -285,4 +332,19 @@ TEST_CASE("list names every kernel and config file and a symlinked run by its ow
   // configs/runs/default.yaml is a symlink to amla_decode.yaml: listed as itself, not twice.
   CHECK_THAT(r.output, Catch::Contains("configs/runs/default.yaml -> amla_decode.yaml"));
   CHECK_THAT(r.output, Catch::Contains("configs/sweeps/msd_attention_n.yaml"));
+}
+
+TEST_CASE("a sweep's exclude leaves points out: not run, their rows say excluded") {
+  const fs::path dir = fresh_dir("sweep_exclude");
+  const Ran r = run_sweep(dir, "sweep_exclude.yaml");
+  INFO(r.output);
+  CHECK(r.exit_code == 0);
+  const auto csv = lines_of(read_text(dir / "sweep.csv"));
+  REQUIRE(csv.size() == 5);
+  CHECK(cells_of(csv[4]) == std::vector<std::string>{"256", "512", "", "excluded"});
+  CHECK(cells_of(csv[3]).back() == "0");
+  // Three point folders: the excluded one never ran.
+  std::size_t runs = 0;
+  for (const auto& entry : fs::directory_iterator(dir / "points")) runs += entry.is_directory();
+  CHECK(runs == 3);
 }

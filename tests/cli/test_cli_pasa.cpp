@@ -22,12 +22,8 @@ const std::string kNormal =
 
 // `exit_code`: 0, or 1 for a run whose numerical check fails (the report is still written).
 Json run(const std::string& name, const std::string& sets, int exit_code = 0) {
-  const auto r = run_cli("run configs/runs/fa_prefill.yaml --out " + kOut + name + sets);
-  INFO(name << ":\n" << r.output);
-  REQUIRE(r.exit_code == exit_code);
-  std::ifstream f(kOut + name + "/report.json");
-  REQUIRE(f.good());
-  return Json::parse(f);
+  return ascendsim::testing::run_report("configs/runs/fa_prefill.yaml", kOut + name, sets,
+                                        exit_code);
 }
 
 }  // namespace

@@ -1,11 +1,13 @@
 // Exact-equality oracles for the chip's timing, on the hand-checkable oracle chip. Every
-// expected number is derived in the comment beside it from oracle_chip()'s parameters.
+// expected number is derived in the comment beside it from oracle_chip()'s parameters; the
+// vscan oracles at the end use configs/hw/ascend910b2.yaml's vector timings instead.
 #include <catch2/catch.hpp>
 
 #include "kernels/common/program_builder.hpp"
 #include "models/chip/simulate.hpp"
 #include "oracle_chip.hpp"
 #include "oracle_spans.hpp"
+#include "sim/config/load_hardware.hpp"
 
 using namespace ascendsim;
 using testing::span;
@@ -255,4 +257,67 @@ TEST_CASE("an fp16 vector op takes half an fp32 one's repeats and its cycles cou
   CHECK(cycles.at(DType::fp32) == 70 + 74);
   CHECK(cycles.at(DType::fp16) == 38);
   CHECK(r.stats.cores[0].pipes[int(Pipe::V)].busy_cycles == 70 + 38 + 74);
+}
+
+namespace {
+struct Scan {
+  std::uint32_t rows, cols;
+  isa::ScanMode mode;
+  std::uint8_t direction;
+};
+struct ScanCosts {
+  std::vector<std::uint64_t> cycles;  // each vscan's span on the V pipe
+  std::uint64_t repeats = 0;          // the core's vector repeats, all vscans together
+};
+// The scans, fp32, one after another on aiv0 of the 910B2 config (one simulation per process).
+ScanCosts scan_costs(const std::vector<Scan>& scans) {
+  const auto hw = config::load_hardware_file(std::string(ASCENDSIM_SOURCE_DIR) +
+                                             "/configs/hw/ascend910b2.yaml");
+  ProgramBuilder b(hw);
+  auto& v = b.aiv(0, 0);
+  auto ub = v.buffer(isa::Buffer::UB);
+  for (std::size_t i = 0; i < scans.size(); ++i) {
+    const Scan& s = scans[i];
+    const std::string n = std::to_string(i);
+    auto a = ub.alloc("a" + n, DType::fp32, s.rows, s.cols);
+    auto w = ub.alloc("w" + n, DType::fp32, s.rows, s.cols);
+    v.vscan(w, a, w, 0.0, s.mode, s.direction);
+  }
+  isa::Program p = b.take();
+  const auto r = models::simulate(p, hw, with_timeline());
+  ScanCosts out;
+  for (std::size_t i = 0; i < scans.size(); ++i)
+    out.cycles.push_back(span(r, Pipe::V, i).end_cycle - span(r, Pipe::V, i).start_cycle);
+  out.repeats = r.stats.cores[0].vector_repeats;
+  return out;
+}
+constexpr auto kLinear = isa::ScanMode::linear;
+constexpr std::uint8_t kFirstAxis = isa::flag::first_axis, kReverse = isa::flag::reverse;
+}  // namespace
+
+TEST_CASE("a first_axis vscan costs its rows times one dependent vmul and vadd over the cols") {
+  const ScanCosts c = scan_costs({{10, 64, kLinear, kFirstAxis},
+                                  {10, 128, kLinear, kFirstAxis},
+                                  {10, 64, isa::ScanMode::logaddexp, kFirstAxis | kReverse}});
+  // configs/hw/ascend910b2.yaml: vmul startup 7, vadd 6, both 2 cycles per 256-B repeat. Ten
+  // steps (rows), each a vmul and a vadd over 64 fp32 lanes = 256 B = R 1 repeat:
+  // 10 x ((7 + 1 x 2) + (6 + 1 x 2)) = 170 cycles, 10 x 2 ops x 1 = 20 repeats.
+  CHECK(c.cycles[0] == 10 * ((7 + 2) + (6 + 2)));
+  CHECK(c.cycles[0] == 170);
+  // 128 lanes are 512 B, R = 2: 10 x ((7 + 2 x 2) + (6 + 2 x 2)) = 210 cycles, 40 repeats.
+  CHECK(c.cycles[1] == 210);
+  // logaddexp, per step vadd 6, vsub 6, vabs 10 (default), vmuls 7, vexp 12, vadds 6, vln 10
+  // (default), vmax 10 (default), vadd 6 = 73 startup cycles + 9 ops x 1 repeat x 2 = 91;
+  // 10 steps: 910 cycles, 90 repeats. reverse costs the same as forward.
+  CHECK(c.cycles[2] == 10 * (73 + 9 * 2));
+  CHECK(c.repeats == 20 + 40 + 90);
+}
+
+TEST_CASE("a last-axis vscan pays the dependent vmul and vadd once per column") {
+  const ScanCosts c = scan_costs({{1, 64, kLinear, 0}, {1, 64, kLinear, kReverse}});
+  // 1 row x 64 cols: 64 steps over 1 lane (4 B, R = 1): 64 x ((7 + 2) + (6 + 2)) = 64 x 17 =
+  // 1088 cycles, 64 x 2 ops x 1 = 128 repeats; reverse costs the same.
+  CHECK(c.cycles[0] == 64 * 17);
+  CHECK(c.cycles[1] == 64 * 17);
+  CHECK(c.repeats == 2 * 128);
 }

@@ -148,3 +148,12 @@ TEST_CASE("asking for a core the chip lacks is a config error") {
                     Equals("die0.aic24 does not exist: the chip has 1 die(s) with 24 aic and 48 "
                            "aiv each"));
 }
+
+TEST_CASE("a region's phase is its label up to the first digit", "[builder]") {
+  using ascendsim::isa::phase_of;
+  CHECK(phase_of("iteration 12") == "iteration");
+  CHECK(phase_of("task 3 (batch 0, head 5, query block 2), KV block 7") == "task");
+  CHECK(phase_of("setup") == "setup");
+  CHECK(phase_of("7 things") == "");
+  CHECK(phase_of("") == "");
+}

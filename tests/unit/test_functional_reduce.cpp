@@ -162,5 +162,155 @@ TEST_CASE("a logaddexp vscan stays finite where exp alone would overflow") {
   CHECK_FALSE(ev.any());
 }
 
+isa::Instruction scan_ins(isa::ScanMode mode, std::uint8_t direction, double carry = 0.0) {
+  isa::Instruction ins = make(Opcode::vscan, direction, carry);
+  ins.scan = mode;
+  return ins;
+}
+constexpr std::uint8_t kFirstAxis = isa::flag::first_axis, kReverse = isa::flag::reverse;
+constexpr isa::ScanMode kModes[] = {isa::ScanMode::linear, isa::ScanMode::logaddexp};
+
+// Values with no pattern a wrong order could reproduce; |a| < 1 keeps linear scans bounded.
+double coefficient(std::uint32_t r, std::uint32_t c) { return 0.9 * std::sin(1.3 * r + 0.7 * c); }
+double input(std::uint32_t r, std::uint32_t c) { return std::cos(0.37 * r - 1.1 * c) * 3.0; }
+
+TEST_CASE("a first_axis linear vscan runs down each column from row 0 of src2") {
+  Tile a(DType::fp32, 3, 2), w(DType::fp32, 3, 2), h(DType::fp32, 3, 2), carry(DType::fp32, 2, 2);
+  const double av[3][2] = {{2, 1}, {0.5, 3}, {1, -1}}, wv[3][2] = {{1, 2}, {3, 4}, {5, 6}};
+  a.fill([&](std::uint32_t r, std::uint32_t c) { return av[r][c]; });
+  w.fill([&](std::uint32_t r, std::uint32_t c) { return wv[r][c]; });
+  carry.fill(
+      [](std::uint32_t r, std::uint32_t c) { return r == 0 ? (c == 0 ? 1.0 : 10.0) : 99.0; });
+  run(scan_ins(isa::ScanMode::linear, kFirstAxis), h, &a, &w, &carry);  // carry's row 1 unused
+  const double want[3][2] = {{3, 12},      // 2 * 1 + 1,      1 * 10 + 2
+                             {4.5, 40},    // 0.5 * 3 + 3,    3 * 12 + 4
+                             {9.5, -34}};  // 1 * 4.5 + 5,   -1 * 40 + 6
+  for (std::uint32_t r = 0; r < 3; ++r)
+    for (std::uint32_t c = 0; c < 2; ++c) CHECK(h.get(r, c) == want[r][c]);
+}
+
+TEST_CASE("a reverse vscan equals the forward scan of the reversed row, bit for bit") {
+  const std::uint32_t rows = 2, cols = 7;
+  for (isa::ScanMode mode : kModes) {
+    Tile a(DType::fp32, rows, cols), w(DType::fp32, rows, cols), h(DType::fp32, rows, cols);
+    Tile ar(DType::fp32, rows, cols), wr(DType::fp32, rows, cols), hr(DType::fp32, rows, cols);
+    Tile carry(DType::fp32, rows, 1);
+    a.fill(coefficient);
+    w.fill(input);
+    ar.fill([](std::uint32_t r, std::uint32_t c) { return coefficient(r, cols - 1 - c); });
+    wr.fill([](std::uint32_t r, std::uint32_t c) { return input(r, cols - 1 - c); });
+    carry.fill([](std::uint32_t r, std::uint32_t) { return 0.5 + r; });
+    run(scan_ins(mode, kReverse), h, &a, &w, &carry);
+    run(scan_ins(mode, 0), hr, &ar, &wr, &carry);
+    for (std::uint32_t r = 0; r < rows; ++r)
+      for (std::uint32_t c = 0; c < cols; ++c) CHECK(h.bits(r, c) == hr.bits(r, cols - 1 - c));
+  }
+}
+
+TEST_CASE("a first_axis reverse vscan equals a double loop from the last row up") {
+  // fp32 linear: the product rounded to fp32, then the sum (float arithmetic does exactly that)
+  const std::uint32_t rows = 5, cols = 4;
+  Tile a(DType::fp32, rows, cols), w(DType::fp32, rows, cols), h(DType::fp32, rows, cols, 6);
+  a.fill(coefficient);
+  w.fill(input);
+  run(scan_ins(isa::ScanMode::linear, kFirstAxis | kReverse, 0.75), h, &a, &w);
+  for (std::uint32_t c = 0; c < cols; ++c) {
+    float ref = 0.75f;  // h[rows][c], the imm carry
+    for (std::uint32_t r = rows; r-- > 0;) {
+      const float product = float(a.get(r, c)) * ref;
+      ref = product + float(w.get(r, c));
+      CHECK(h.get(r, c) == double(ref));
+    }
+  }
+  CHECK(h.bits(0, 4) == 0xA5A5A5A5u);  // the stride padding is untouched
+}
+
+TEST_CASE("first_axis scans chain over tiles: the last row is the next tile's carry") {
+  // One scan over a 6x3 tile against two over its 3x3 halves, the second taking row 2 of the
+  // first's result (a view into dst) as src2.
+  const std::uint32_t rows = 6, cols = 3, half = rows / 2;
+  for (isa::ScanMode mode : kModes) {
+    Tile a(DType::fp32, rows, cols), w(DType::fp32, rows, cols);
+    Tile whole(DType::fp32, rows, cols), chained(DType::fp32, rows, cols);
+    a.fill(coefficient);
+    w.fill(input);
+    run(scan_ins(mode, kFirstAxis, -0.25), whole, &a, &w);
+    auto rows_of = [&](const Tile& t, std::uint32_t r0, std::uint32_t n) {
+      ResolvedTile v = t.rt;
+      v.data += numeric::dtype_bytes(DType::fp32, t.index(r0, 0));
+      v.view.rows = n;
+      return v;
+    };
+    NumericEvents ev;
+    Operands ops;
+    ops.dst = rows_of(chained, 0, half);
+    ops.src0 = rows_of(a, 0, half);
+    ops.src1 = rows_of(w, 0, half);
+    execute_functional(scan_ins(mode, kFirstAxis, -0.25), ops, ev);
+    ops.dst = rows_of(chained, half, half);
+    ops.src0 = rows_of(a, half, half);
+    ops.src1 = rows_of(w, half, half);
+    ops.src2 = rows_of(chained, half - 1, 1);  // the first tile's last row: its carry-out
+    execute_functional(scan_ins(mode, kFirstAxis), ops, ev);
+    for (std::uint32_t r = 0; r < rows; ++r)
+      for (std::uint32_t c = 0; c < cols; ++c) CHECK(chained.bits(r, c) == whole.bits(r, c));
+  }
+}
+
+TEST_CASE("a first_axis logaddexp vscan matches a double reference rounded to fp32 each step") {
+  const std::uint32_t rows = 4, cols = 3;
+  Tile a(DType::fp32, rows, cols), w(DType::fp32, rows, cols), h(DType::fp32, rows, cols);
+  Tile carry(DType::fp32, 1, cols);
+  a.fill(coefficient);
+  w.fill(input);
+  carry.fill([](std::uint32_t, std::uint32_t c) { return -1.0 + c; });
+  run(scan_ins(isa::ScanMode::logaddexp, kFirstAxis), h, &a, &w, &carry);
+  for (std::uint32_t c = 0; c < cols; ++c) {
+    double ref = carry.get(0, c);
+    for (std::uint32_t r = 0; r < rows; ++r) {
+      ref = double(float(std::log(std::exp(ref + a.get(r, c)) + std::exp(w.get(r, c)))));
+      CHECK(h.get(r, c) == Approx(ref).epsilon(1e-6));
+    }
+  }
+}
+
+TEST_CASE("a vscan reads its carry before writing, so src2 may be dst itself, in any direction") {
+  for (std::uint8_t direction : {0, int(kFirstAxis), int(kReverse), kFirstAxis | kReverse}) {
+    INFO("direction flags " << int(direction));
+    const bool down = direction & kFirstAxis;
+    Tile a(DType::fp32, 3, 4), w(DType::fp32, 3, 4), h(DType::fp32, 3, 4), ref(DType::fp32, 3, 4);
+    Tile carry(DType::fp32, down ? 1 : 3, down ? 4 : 1);
+    a.fill(coefficient);
+    w.fill(input);
+    h.fill([](std::uint32_t r, std::uint32_t c) { return 1.0 + r - 0.5 * c; });
+    carry.fill(
+        [&](std::uint32_t r, std::uint32_t c) { return h.get(r, c); });  // h's row / column 0
+    run(scan_ins(isa::ScanMode::linear, direction), ref, &a, &w, &carry);
+    run(scan_ins(isa::ScanMode::linear, direction), h, &a, &w, &h);  // src2 = dst
+    for (std::uint32_t r = 0; r < 3; ++r)
+      for (std::uint32_t c = 0; c < 4; ++c) CHECK(h.bits(r, c) == ref.bits(r, c));
+  }
+  // A tile buffer reused for the next tile: the carry is its own last row, the previous tile's
+  // carry-out, a 1-row view into dst.
+  Tile a(DType::fp32, 3, 4), w(DType::fp32, 3, 4), h(DType::fp32, 3, 4), ref(DType::fp32, 3, 4);
+  Tile carry(DType::fp32, 1, 4);
+  a.fill(coefficient);
+  w.fill(input);
+  h.fill([](std::uint32_t r, std::uint32_t c) { return 2.0 - r + 0.25 * c; });
+  carry.fill([&](std::uint32_t, std::uint32_t c) { return h.get(2, c); });
+  run(scan_ins(isa::ScanMode::linear, kFirstAxis), ref, &a, &w, &carry);
+  Operands ops;
+  ops.dst = h.rt;
+  ops.src0 = a.rt;
+  ops.src1 = w.rt;
+  ops.src2 = h.rt;
+  ops.src2.data += numeric::dtype_bytes(DType::fp32, h.index(2, 0));
+  ops.src2.view.rows = 1;
+  NumericEvents ev;
+  execute_functional(scan_ins(isa::ScanMode::linear, kFirstAxis), ops, ev);
+  for (std::uint32_t r = 0; r < 3; ++r)
+    for (std::uint32_t c = 0; c < 4; ++c) CHECK(h.bits(r, c) == ref.bits(r, c));
+}
+
 }  // namespace
 }  // namespace ascendsim::models::test

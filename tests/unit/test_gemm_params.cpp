@@ -117,10 +117,10 @@ TEST_CASE("more cores than the chip has is an error naming kernel.cores") {
 TEST_CASE(
     "the kernel registry creates gemm by name and rejects unknown names listing the known ones") {
   // Every entry of kernels/common/registry.cpp, sorted by name.
-  CHECK(kernels::kernel_names() == std::vector<std::string>{"amla", "dequant_attention",
-                                                            "dequant_gemm", "fa_fp16", "fa_mixed",
-                                                            "fa_preload", "fa_serial", "gemm",
-                                                            "msd_attention", "msd_gemm", "pasa"});
+  CHECK(kernels::kernel_names() ==
+        std::vector<std::string>{"amla", "dequant_attention", "dequant_gemm", "fa_fp16", "fa_mixed",
+                                 "fa_preload", "fa_serial", "finom", "gemm", "msd_attention",
+                                 "msd_gemm", "pasa", "sinkhorn_dense"});
   const auto root = config::ConfigNode::from_string(
       "kernel: {name: gemm, m: 32, n: 32, k: 32, dtype: fp16}\n", "run.yaml");
   const auto kernel = kernels::create_kernel(root.child("kernel"));

@@ -84,6 +84,41 @@ TEST_CASE("vcmp writes a mask of its inputs' shape and vsel selects with one") {
                 hw) == "vsel: dst is fp32 but src2 is fp16");
 }
 
+TEST_CASE("a vscan's carry is a column, or with first_axis a row of dst's cols") {
+  const auto row = ub(DType::fp32, 0x6000, 2, 64);  // first_axis reads row 0 only
+  const auto two_by_one = ub(DType::fp32, 0x6000, 2, 1);
+  auto scan = [&](std::uint8_t flags, const isa::TileView& carry) {
+    auto ins = instr(Opcode::vscan, Pipe::V, d, a, b, carry);
+    ins.flags = flags;
+    return ins;
+  };
+  const std::uint8_t first_axis = isa::flag::first_axis, reverse = isa::flag::reverse;
+  CHECK(problem(scan(0, col), AIV, hw) == "");
+  CHECK(problem(scan(reverse, col), AIV, hw) == "");
+  CHECK(problem(scan(first_axis, row), AIV, hw) == "");
+  CHECK(problem(scan(first_axis | reverse, ub(DType::fp32, 0x6000, 1, 64)), AIV, hw) == "");
+  CHECK(problem(scan(first_axis | reverse, {}), AIV, hw) == "");  // carry from imm
+  CHECK(problem(scan(first_axis, two_by_one), AIV, hw) ==
+        "vscan: first_axis scan carry src2 must be a row of 64 cols, got 2x1");
+  CHECK(problem(scan(first_axis | reverse, col), AIV, hw) ==
+        "vscan: first_axis scan carry src2 must be a row of 64 cols, got 32x1");
+  CHECK(problem(scan(reverse, row), AIV, hw) == "vscan: src2 is 2x64, expected 32x1");
+  CHECK(problem(scan(first_axis, ub(DType::fp16, 0x6000, 1, 64)), AIV, hw) ==
+        "vscan: dst is fp32 but src2 is fp16");
+}
+
+TEST_CASE("the scan direction flags are valid on vscan only") {
+  auto add = instr(Opcode::vadd, Pipe::V, d, a, b);
+  add.flags = isa::flag::first_axis;
+  CHECK(problem(add, AIV, hw) == "vadd: flag first_axis is not valid for vadd");
+  auto rowsum = instr(Opcode::vrowsum, Pipe::V, col, a);
+  rowsum.flags = isa::flag::reverse;
+  CHECK(problem(rowsum, AIV, hw) == "vrowsum: flag reverse is not valid for vrowsum");
+  auto scan = instr(Opcode::vscan, Pipe::V, d, a, b);
+  scan.flags = isa::flag::reverse | isa::flag::saturate;
+  CHECK(problem(scan, AIV, hw) == "vscan: flag saturate is not valid for vscan");
+}
+
 TEST_CASE("operands an opcode does not use must be left empty") {
   CHECK(problem(instr(Opcode::vexp, Pipe::V, d, a, b), AIV, hw) ==
         "vexp: src1 is set but vexp does not use it");

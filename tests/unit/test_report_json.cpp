@@ -40,6 +40,7 @@ TEST_CASE("report.json lists its top-level keys in the documented order") {
                                          "pipes",
                                          "stalls",
                                          "sync",
+                                         "phases",
                                          "numeric_events",
                                          "check",
                                          "model",
@@ -235,4 +236,24 @@ TEST_CASE("a run of zero cycles reports zero rates, not NaN") {
 TEST_CASE("a report without hardware is refused") {
   report::RunSummary run;
   CHECK_THROWS_AS(report::make_report_json(run), std::invalid_argument);
+}
+
+TEST_CASE("report.json times each phase over every core's regions") {
+  report::RunSummary run = test_run();
+  report::CoreStats a, b;
+  a.core = isa::CoreId{0, isa::CoreKind::AIV, 0};
+  b.core = isa::CoreId{0, isa::CoreKind::AIV, 1};
+  a.phases["iteration"] = report::PhaseSpan{100, 900, 4};
+  b.phases["iteration"] = report::PhaseSpan{120, 1000, 4};
+  b.phases["setup"] = report::PhaseSpan{0, 110, 1};
+  a.phases["idle"] = report::PhaseSpan{};  // named, but no instruction ran in it
+  run.stats.cores.push_back(a);
+  run.stats.cores.push_back(b);
+  const Json p = report::make_report_json(run)["phases"];
+  CHECK(p["iteration"]["start"] == 100);
+  CHECK(p["iteration"]["end"] == 1000);
+  CHECK(p["iteration"]["count"] == 4);
+  CHECK(p["iteration"]["cycles_each"].get<double>() == 225.0);  // (1000 - 100) / 4
+  CHECK(p["setup"]["cycles"].get<double>() == 110.0);
+  CHECK_FALSE(p.contains("idle"));
 }

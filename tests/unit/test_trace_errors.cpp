@@ -63,9 +63,9 @@ TEST_CASE("bad numbers and malformed fields are syntax errors") {
   CHECK(error_of(kHead + "v nop cycles=1 cycles=2\n") == "t.trace:4: cycles given twice");
   CHECK(error_of(kHead + "s cross_core_set event=1 flag=1\n") == "t.trace:4: flag given twice");
   CHECK(error_of(kHead + "v nop colour=red\n") == "t.trace:4: unknown field 'colour'");
-  CHECK(
-      error_of(kHead + "m mmad fast\n") ==
-      "t.trace:4: unknown word 'fast' (flags: accumulate, transpose, atomic_add, relu, saturate)");
+  CHECK(error_of(kHead + "m mmad fast\n") ==
+        "t.trace:4: unknown word 'fast' (flags: accumulate, transpose, atomic_add, relu, saturate, "
+        "first_axis, reverse)");
 }
 
 TEST_CASE("structure errors: instructions need a core, tensors come first, names are unique") {

@@ -61,6 +61,7 @@ isa::Program builder_program() {
   LocalBuffer ub = vec.buffer(Buffer::UB);
   const Tile x = ub.alloc("x", DType::fp32, 16, 32), y = ub.alloc("y", DType::fp32, 16, 32);
   const Tile col = ub.alloc("col", DType::fp32, 16, 1), h = ub.alloc("h", DType::fp16, 16, 32);
+  const Tile row = ub.alloc("row", DType::fp32, 1, 32);
   vec.cross_core_wait(2);
   vec.copy_gm_to_ub(x, c.tile(16, 0, 16, 32));
   vec.vmuls(y, x, -0.0);
@@ -70,6 +71,8 @@ isa::Program builder_program() {
   vec.vsel(y, h, x, y);
   vec.vscan(y, x, y, col, isa::ScanMode::logaddexp);
   vec.vscan(y, x, y, 1e-300);
+  vec.vscan(y, x, y, row, isa::ScanMode::linear, isa::flag::first_axis | isa::flag::reverse);
+  vec.vscan(y, x, y, -0.0, isa::ScanMode::logaddexp, isa::flag::reverse);
   vec.vcast(h, y, numeric::Rounding::floor, true);
   vec.vdup(x, -std::numeric_limits<double>::infinity());
   vec.nop(Pipe::V, 4000000000u);
@@ -93,7 +96,7 @@ isa::CoreProgram odd_core() {
   nan_payload.pipe = Pipe::ALL;
   const std::uint64_t bits = 0xFFF0000000000123ull;  // negative NaN with a payload
   std::memcpy(&nan_payload.imm, &bits, sizeof bits);
-  nan_payload.flags = 0xE5;  // accumulate, atomic_add and three undefined bits
+  nan_payload.flags = 0xE5;  // accumulate, atomic_add, first_axis, reverse and undefined bit 7
   nan_payload.rounding = numeric::Rounding::ceil;
   nan_payload.event_id = 255;
   nan_payload.mode = isa::SyncMode::all_cores;
@@ -203,6 +206,28 @@ TEST_CASE("the writer prints the fields a reader of each opcode looks for") {
   ins.src0 = ascendsim::testing::view(Buffer::GM, DType::bf16, 0x40000, 64, 128, 256);
   CHECK(trace::format_instruction(ins) ==
         "mte2 copy dst=l1:bf16@0x0[64x128] src0=gm:bf16@0x40000[64x128/256]");
+}
+
+TEST_CASE("vscan's direction flags are the words first_axis and reverse, both ways") {
+  // The two vscan lines of traces/FORMAT.md.
+  const std::string body =
+      "v vscan dst=ub:fp32@0x4000[8x64] src0=ub:fp32@0x0[8x64] src1=ub:fp32@0x2000[8x64] "
+      "src2=ub:fp32@0x6000[1x64] first_axis scan=linear imm=0\n"
+      "v vscan dst=ub:fp32@0x4000[8x64] src0=ub:fp32@0x0[8x64] src1=ub:fp32@0x2000[8x64] "
+      "reverse scan=logaddexp imm=-inf\n";
+  const std::string text = "ascendsim-trace 1\n\ncore die0.aiv0\n" + body;
+  const isa::Program p = trace::read_trace_text(text, "scan.trace", "");
+  const auto& ins = p.cores.at(0).instructions;
+  REQUIRE(ins.size() == 2);
+  CHECK(ins[0].flags == isa::flag::first_axis);
+  CHECK(ins[1].flags == isa::flag::reverse);
+  CHECK(ins[1].scan == isa::ScanMode::logaddexp);
+  CHECK(trace::write_trace(p) == text);
+  CHECK_NOTHROW(isa::validate_program(p, hw));
+  isa::Instruction both = ins[0];
+  both.flags = isa::flag::first_axis | isa::flag::reverse;
+  CHECK(trace::format_instruction(both).find(" first_axis reverse scan=linear") !=
+        std::string::npos);
 }
 
 TEST_CASE("hand-written traces may use decimal numbers, aliases, tabs and comments") {

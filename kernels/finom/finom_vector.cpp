@@ -1,0 +1,430 @@
+// The AIV program of `finom` (finom_vector.hpp): setup (decays, lane and segment decay
+// products), the Sinkhorn iterations, and the transport cost.
+#include "kernels/finom/finom_vector.hpp"
+
+#include <algorithm>
+#include <functional>
+
+namespace ascendsim::kernels::finom {
+namespace {
+
+constexpr std::uint8_t kBarrier = 0;  // cross-core flag of the chip-wide carry exchange
+constexpr std::uint32_t kSlots = 6;   // streamed tiles in UB
+constexpr std::uint32_t kBlock = 8;   // fp32 per 32-byte block: a UB column's row stride
+
+enum Dir : int { kFwd = 0, kBwd = 1 };
+
+// Fixed UB bytes: the carry columns (one 32-byte block per entry) and rows.
+std::uint64_t fixed_ub_bytes(std::uint32_t lanes, std::uint32_t cores) {
+  const std::uint64_t column_entries = 2ull * lanes                         // lane decay products
+                                       + 2ull * lanes                       // lane local totals
+                                       + 2ull * std::max(lanes + 1, cores)  // lane chains
+                                       + std::max(lanes, cores) + 2ull * cores;
+  return column_entries * 32 + 4ull * lanes * 4 + 64ull * 40 + 8ull * cores * 4;
+}
+
+}  // namespace
+
+std::uint32_t finom_tile_rows(const config::HardwareConfig& hw, std::uint32_t lanes,
+                              std::uint32_t cores) {
+  const std::uint64_t ub = hw.buffer_bytes(isa::CoreKind::AIV, Buffer::UB);
+  const std::uint64_t fixed = fixed_ub_bytes(lanes, cores);
+  if (fixed >= ub) return 0;
+  return std::uint32_t((ub - fixed) / (std::uint64_t(kSlots) * lanes * 4 + 4));
+}
+
+FinomGm declare_finom_tensors(ProgramBuilder& b, const FinomPlan& plan) {
+  const std::uint64_t rows = std::uint64_t(plan.cores) * plan.rows, l = plan.lanes;
+  const DType f = DType::fp32;
+  FinomGm g;
+  g.gap_f = b.gm_tensor("gap_f", f, rows, l);
+  g.gap_b = b.gm_tensor("gap_b", f, rows, l);
+  g.a = b.gm_tensor("a", f, rows, l);
+  g.b = b.gm_tensor("b", f, rows, l);
+  g.not_src = b.gm_tensor("not_src", f, rows, l);
+  g.not_tgt = b.gm_tensor("not_tgt", f, rows, l);
+  g.v0 = b.gm_tensor("v0", f, rows, l);
+  g.decay_f = b.gm_tensor("decay_f", f, rows, l);
+  g.decay_b = b.gm_tensor("decay_b", f, rows, l);
+  g.s = b.gm_tensor("s", f, rows, l);
+  g.u = b.gm_tensor("u", f, rows, l, 0, /*output=*/true);
+  g.v = b.gm_tensor("v", f, rows, l, 0, true);
+  g.kv = b.gm_tensor("kv", f, rows, l, 0, true);
+  g.cost_f = b.gm_tensor("cost_f", f, rows, l);
+  g.cost_b = b.gm_tensor("cost_b", f, rows, l);
+  g.lane_io = b.gm_tensor("lane_io", f, 2ull * plan.cores, l);
+  g.core_io =
+      b.gm_tensor("core_io", f, 2ull * plan.cores, (plan.cores + kBlock - 1) / kBlock * kBlock);
+  g.totals = b.gm_tensor("totals", f, 4ull * plan.cores, kBlock);
+  g.segdec = b.gm_tensor("segdec", f, 2ull * plan.cores, kBlock);
+  g.partial = b.gm_tensor("partial", f, plan.cores, kBlock);
+  g.w_eps = b.gm_tensor("w_eps", f, 1, kBlock, 0, true);
+  return g;
+}
+
+namespace {
+
+class FinomAiv {
+ public:
+  FinomAiv(CoreBuilder& c, const FinomPlan& plan, const FinomGm& gm, std::uint32_t core)
+      : c_(c),
+        p_(plan),
+        gm_(gm),
+        core_(core),
+        L_(plan.lanes),
+        T_(plan.rows),
+        tr_(plan.tile_rows),
+        C_(plan.cores) {
+    LocalBuffer ub = c.buffer(Buffer::UB);
+    for (std::uint32_t s = 0; s < kSlots; ++s)
+      slot_[s] = ub.alloc("finom tile slot " + std::to_string(s), DType::fp32, tr_, L_);
+    for (int d : {kFwd, kBwd}) {
+      carry_row_[d] = ub.alloc("finom carry row", DType::fp32, 1, L_);
+      lane_in_[d] = ub.alloc("finom lane carry-ins", DType::fp32, 1, L_);
+      lam_[d] = column(ub, "finom lane decays", L_);
+      local_[d] = column(ub, "finom lane totals", L_);
+      chain_[d] = column(ub, "finom lane chain", std::max(L_ + 1, C_));
+      segdec_[d] = column(ub, "finom segment decays", C_);
+      core_w_[d] = ub.alloc("finom core weights", DType::fp32, 1, C_);
+      tot_[d] = ub.alloc("finom segment totals", DType::fp32, 1, C_);
+      core_in_[d] = ub.alloc("finom core carry-in", DType::fp32, 1, 1);
+      lane_end_w_[d] = ub.alloc("finom lane end weights", DType::fp32, 1, L_);
+      seg_total_[d] = ub.alloc("finom segment total", DType::fp32, 1, 1);
+    }
+    zero_col_ = column(ub, "finom zeros", std::max(L_, C_));
+    sum_col_ = ub.alloc("finom row sums", DType::fp32, tr_, 1);
+    sum_one_ = ub.alloc("finom sum", DType::fp32, 1, 1);
+    scratch_row_ = ub.alloc("finom scratch row", DType::fp32, 1, std::max(L_, C_));
+    partials_ = ub.alloc("finom partial sums", DType::fp32, C_, 1);
+  }
+
+  void emit() {
+    c_.region("setup");
+    setup();
+    for (std::uint32_t it = 0; it < p_.iterations; ++it) {
+      c_.region("iteration " + std::to_string(it + 1));
+      // u <- a / K v;  v <- b / K^T u  (denominators +1 where the node is not a source /
+      // target: there a = 0 or b = 0 and K v may underflow, and 0/0 would poison the scans)
+      product(it == 0 ? gm_.v0 : gm_.v, gm_.a, gm_.not_src, gm_.u);
+      product(gm_.u, gm_.b, gm_.not_tgt, gm_.v);
+    }
+    c_.region("final");
+    transport_cost();
+  }
+
+ private:
+  using Fn = std::function<void(std::uint32_t r0, std::uint32_t n)>;
+  struct Epilogue {
+    Fn load, compute, store;
+  };
+
+  static Tile column(LocalBuffer& ub, const char* what, std::uint32_t rows) {
+    Tile t = ub.alloc(what, DType::fp32, rows, kBlock);
+    t.cols = 1;
+    t.row_stride = kBlock;
+    return t;
+  }
+  // A dense row's elements as a column of as many rows (the same bytes).
+  static Tile as_column(Tile row) {
+    row.rows = row.cols, row.cols = 1, row.row_stride = 0;
+    return row;
+  }
+  static std::uint8_t direction(Dir d) {
+    return isa::flag::first_axis | (d == kBwd ? isa::flag::reverse : 0);
+  }
+
+  Tile gm_tile(const GmTensor& g, std::uint32_t r0, std::uint32_t n) const {
+    return g.tile(std::uint64_t(core_) * T_ + r0, 0, n, L_);
+  }
+  Tile ub(std::uint32_t s, std::uint32_t n) const { return slot_[s].sub(0, 0, n, L_); }
+  void load(std::uint32_t s, const GmTensor& g, std::uint32_t r0, std::uint32_t n) {
+    c_.copy_gm_to_ub(ub(s, n), gm_tile(g, r0, n));
+  }
+  void store(const GmTensor& g, std::uint32_t s, std::uint32_t r0, std::uint32_t n) {
+    c_.copy_ub_to_gm(gm_tile(g, r0, n), ub(s, n));
+  }
+
+  // Streams the segment tile by tile (last tile first for kBwd). Each tile: loads, compute,
+  // stores, one after the other (the slots are single-buffered).
+  void stream(Dir d, const Fn& loads, const Fn& compute, const Fn& stores) {
+    const std::uint32_t tiles = p_.tiles();
+    for (std::uint32_t k = 0; k < tiles; ++k) {
+      const std::uint32_t i = d == kFwd ? k : tiles - 1 - k;
+      const std::uint32_t r0 = i * tr_, n = std::min(tr_, T_ - r0);
+      c_.handoff(Pipe::V, Pipe::MTE2, 0);     // the slots are free
+      c_.handoff(Pipe::MTE3, Pipe::MTE2, 1);  // and the last stores have landed
+      loads(r0, n);
+      c_.handoff(Pipe::MTE2, Pipe::V, 2);
+      first_tile_ = k == 0;
+      compute(r0, n);
+      if (stores) {
+        c_.handoff(Pipe::V, Pipe::MTE3, 3);
+        stores(r0, n);
+      }
+    }
+  }
+
+  // dst = scan of one tile; the first tile starts from `in` (a row) or `imm`, the others from
+  // the previous tile's carry-out, which this copies into carry_row_[d].
+  void scan_tile(Dir d, const Tile& dst, const Tile& decay, const Tile& w, const Tile* in,
+                 double imm) {
+    if (!first_tile_)
+      c_.vscan(dst, decay, w, carry_row_[d], isa::ScanMode::linear, direction(d));
+    else if (in)
+      c_.vscan(dst, decay, w, *in, isa::ScanMode::linear, direction(d));
+    else
+      c_.vscan(dst, decay, w, imm, isa::ScanMode::linear, direction(d));
+    c_.vadds(carry_row_[d], dst.sub(d == kFwd ? dst.rows - 1 : 0, 0, 1, L_), 0.0);
+  }
+
+  // Pass 1 of a scan: the lanes' totals from carry `imm`, left in carry_row_[d].
+  void lane_totals(Dir d, const GmTensor& decay, const GmTensor& w, double imm) {
+    stream(
+        d, [&](std::uint32_t r0, std::uint32_t n) { load(0, decay, r0, n), load(1, w, r0, n); },
+        [&](std::uint32_t, std::uint32_t n) {
+          scan_tile(d, ub(1, n), ub(0, n), ub(1, n), nullptr, imm);
+        },
+        nullptr);
+  }
+
+  // Two tiles (one per direction) through this core's two rows of `io`: dense rows of n
+  // written and read back as columns of one 32-byte block per entry, or the other way round.
+  void via_gm(const GmTensor& io, std::uint32_t n, const Tile (&src)[2], const Tile (&dst)[2],
+              bool rows_to_columns) {
+    auto row = [&](int d) { return io.tile(2ull * core_ + d, 0, 1, n); };
+    c_.handoff(Pipe::V, Pipe::MTE3, 3);
+    for (int d : {kFwd, kBwd})
+      c_.copy_ub_to_gm(rows_to_columns ? row(d) : as_column(row(d)), src[d]);
+    c_.handoff(Pipe::MTE3, Pipe::MTE2, 1);
+    for (int d : {kFwd, kBwd})
+      c_.copy_gm_to_ub(dst[d], rows_to_columns ? as_column(row(d)) : row(d));
+    c_.handoff(Pipe::MTE2, Pipe::V, 2);
+  }
+  void rows_to_columns(const Tile (&rows)[2], const Tile (&cols)[2]) {
+    via_gm(gm_.lane_io, L_, rows, cols, true);
+  }
+
+  // chain_[d] = one-lane scan over the lanes (rows 1..L forward, 0..L-1 backward), from a
+  // carry entry or an immediate; returns the entry holding the last result.
+  Tile lane_chain(Dir d, const Tile& w_col, const Tile* carry, double imm) {
+    const Tile out = chain_[d].sub(d == kFwd ? 1 : 0, 0, L_, 1);
+    if (carry)
+      c_.vscan(out, lam_[d], w_col, *carry, isa::ScanMode::linear, direction(d));
+    else
+      c_.vscan(out, lam_[d], w_col, imm, isa::ScanMode::linear, direction(d));
+    return chain_[d].sub(d == kFwd ? L_ : 0, 0, 1, 1);
+  }
+
+  // A chip-wide barrier after this core's MTE3 stores.
+  void barrier() {
+    c_.cross_core_set(isa::SyncMode::all_cores, kBarrier, Pipe::MTE3);
+    c_.cross_core_wait(kBarrier);
+  }
+  // GM column of every core's entry `slot` in a table of rows of 8 (`per_core` rows per core).
+  Tile gm_cores(const GmTensor& g, std::uint64_t row0, std::uint32_t per_core) const {
+    Tile t = g.tile(row0, 0, 1, 1);
+    t.rows = C_, t.row_stride = per_core * kBlock;
+    return t;
+  }
+
+  void setup() {
+    c_.vdup(zero_col_, 0.0);
+    // decay = exp(-gap / eps), stored once; its lanes' products ride along (w = 0, carry 1)
+    for (Dir d : {kFwd, kBwd}) {
+      const GmTensor& gap = d == kFwd ? gm_.gap_f : gm_.gap_b;
+      const GmTensor& decay = d == kFwd ? gm_.decay_f : gm_.decay_b;
+      c_.vdup(slot_[1], 0.0);
+      stream(
+          d, [&](std::uint32_t r0, std::uint32_t n) { load(0, gap, r0, n); },
+          [&](std::uint32_t, std::uint32_t n) {
+            c_.vmuls(ub(0, n), ub(0, n), -1.0 / p_.params.eps);
+            c_.vexp(ub(0, n), ub(0, n));
+            scan_tile(d, ub(2, n), ub(0, n), ub(1, n), nullptr, 1.0);
+          },
+          [&](std::uint32_t r0, std::uint32_t n) { store(decay, 0, r0, n); });
+    }
+    rows_to_columns(carry_row_, lam_);
+    // each lane total's weight in its segment's total: the decays of the lanes after it
+    // (backward: before it)
+    for (Dir d : {kFwd, kBwd})
+      between_products(d, lam_[d], L_, d == kFwd ? std::int64_t(L_) : -1, chain_[d]);
+    const Tile ends[2] = {chain_[kFwd].sub(0, 0, L_, 1), chain_[kBwd].sub(0, 0, L_, 1)};
+    via_gm(gm_.lane_io, L_, ends, lane_end_w_, false);
+    // each segment's decay product, shared with every core
+    const Tile zeros = zero_col_.sub(0, 0, L_, 1);
+    const Tile seg[2] = {lane_chain(kFwd, zeros, nullptr, 1.0),
+                         lane_chain(kBwd, zeros, nullptr, 1.0)};
+    c_.handoff(Pipe::V, Pipe::MTE3, 3);
+    for (int d : {kFwd, kBwd}) c_.copy_ub_to_gm(gm_.segdec.tile(2ull * core_ + d, 0, 1, 1), seg[d]);
+    barrier();
+    for (int d : {kFwd, kBwd}) c_.copy_gm_to_ub(segdec_[d], gm_cores(gm_.segdec, d, 2));
+    c_.handoff(Pipe::MTE2, Pipe::V, 2);
+    core_weights();
+  }
+
+  // out (count rows of a column) = the products of `decays` strictly between each row and
+  // `pivot`: rows before it going forward, rows after it going backward (1 next to it, 0 on
+  // the other side). A chain from the pivot outwards, once, at setup.
+  void between_products(Dir d, const Tile& decays, std::uint32_t count, std::int64_t pivot,
+                        const Tile& out) {
+    c_.vdup(out.sub(0, 0, count, 1), 0.0);
+    const std::int64_t next = d == kFwd ? pivot - 1 : pivot + 1;
+    if (next < 0 || next >= std::int64_t(count)) return;
+    const auto at = std::uint32_t(next);
+    c_.vdup(out.sub(at, 0, 1, 1), 1.0);
+    const std::uint32_t n = d == kFwd ? at : count - at - 1;
+    if (n == 0) return;
+    const Tile zeros = zero_col_.sub(0, 0, n, 1);
+    if (d == kFwd)  // W(r) = decays(r + 1) W(r + 1), down to row 0
+      c_.vscan(out.sub(0, 0, n, 1), decays.sub(1, 0, n, 1), zeros, 1.0, isa::ScanMode::linear,
+               direction(kBwd));
+    else  // W(r) = decays(r - 1) W(r - 1), up to the last row
+      c_.vscan(out.sub(at + 1, 0, n, 1), decays.sub(at, 0, n, 1), zeros, 1.0, isa::ScanMode::linear,
+               direction(kFwd));
+  }
+
+  // The weight of core c's segment total in this core's carry-in: the decay products of the
+  // segments strictly between, so that each scan's carry-in is a dot product instead of a
+  // chain over the cores.
+  void core_weights() {
+    for (Dir d : {kFwd, kBwd}) between_products(d, segdec_[d], C_, core_, chain_[d]);
+    const Tile weights[2] = {chain_[kFwd].sub(0, 0, C_, 1), chain_[kBwd].sub(0, 0, C_, 1)};
+    via_gm(gm_.core_io, C_, weights, core_w_, false);
+  }
+
+  // Scans forward (w_f) and backward (w_b) over the merged mesh: pass 1, the carries, pass 2.
+  // Pass 2 stores the forward results in gm.s; the backward tile (slot 5, with the same rows
+  // of s in slot 2, w_b in slot 1) goes to `epi`.
+  void scan_pair(const GmTensor& w_f, const GmTensor& w_b, const Epilogue& epi) {
+    lane_totals(kFwd, gm_.decay_f, w_f, 0.0);
+    lane_totals(kBwd, gm_.decay_b, w_b, 0.0);
+    // the segment totals (from carry 0: the lane totals weighed by the decays after them) to
+    // every core
+    const std::uint64_t base = std::uint64_t(parity_) * C_ * 2;
+    for (Dir d : {kFwd, kBwd}) {
+      const Tile tmp = scratch_row_.sub(0, 0, 1, L_);
+      c_.vmul(tmp, lane_end_w_[d], carry_row_[d]);
+      c_.vrowsum(seg_total_[d], tmp);
+    }
+    c_.handoff(Pipe::V, Pipe::MTE3, 3);
+    for (int d : {kFwd, kBwd})
+      c_.copy_ub_to_gm(gm_.totals.tile(base + 2ull * core_ + d, 0, 1, 1), seg_total_[d]);
+    rows_to_columns(carry_row_, local_);  // its MTE3 stores precede the barrier's set
+    barrier();
+    for (int d : {kFwd, kBwd})
+      c_.copy_gm_to_ub(as_column(tot_[d]), gm_cores(gm_.totals, base + d, 2));
+    c_.handoff(Pipe::MTE2, Pipe::V, 2);
+    parity_ ^= 1;
+    for (Dir d : {kFwd, kBwd}) {  // this core's carry-in: weights . totals
+      c_.vmul(tot_[d], tot_[d], core_w_[d]);
+      c_.vrowsum(core_in_[d], tot_[d]);
+    }
+    // each lane's exact carry-in: the lane chain rerun from this core's carry-in, shifted by
+    // one entry (chain_ row l forward, row l + 1 backward)
+    Tile exclusive[2];
+    for (Dir d : {kFwd, kBwd}) {
+      const Tile& in = core_in_[d];
+      lane_chain(d, local_[d], &in, 0.0);
+      c_.vadds(chain_[d].sub(d == kFwd ? 0 : L_, 0, 1, 1), in, 0.0);
+      exclusive[d] = chain_[d].sub(d == kFwd ? 0 : 1, 0, L_, 1);
+    }
+    via_gm(gm_.lane_io, L_, exclusive, lane_in_, false);
+    // pass 2
+    stream(
+        kFwd,
+        [&](std::uint32_t r0, std::uint32_t n) {
+          load(0, gm_.decay_f, r0, n), load(1, w_f, r0, n);
+        },
+        [&](std::uint32_t, std::uint32_t n) {
+          scan_tile(kFwd, ub(2, n), ub(0, n), ub(1, n), &lane_in_[kFwd], 0.0);
+        },
+        [&](std::uint32_t r0, std::uint32_t n) { store(gm_.s, 2, r0, n); });
+    stream(
+        kBwd,
+        [&](std::uint32_t r0, std::uint32_t n) {
+          load(0, gm_.decay_b, r0, n), load(1, w_b, r0, n), load(2, gm_.s, r0, n);
+          if (epi.load) epi.load(r0, n);
+        },
+        [&](std::uint32_t r0, std::uint32_t n) {
+          scan_tile(kBwd, ub(5, n), ub(0, n), ub(1, n), &lane_in_[kBwd], 0.0);
+          epi.compute(r0, n);
+        },
+        epi.store);
+  }
+
+  // out = aux / (K w + mask): slots 2 = s, 5 = t, 3 = mask, 4 = aux.
+  void product(const GmTensor& w, const GmTensor& aux, const GmTensor& mask, const GmTensor& out) {
+    scan_pair(
+        w, w,
+        {[&](std::uint32_t r0, std::uint32_t n) { load(3, mask, r0, n), load(4, aux, r0, n); },
+         [&](std::uint32_t, std::uint32_t n) {
+           c_.vadd(ub(2, n), ub(2, n), ub(5, n));
+           c_.vadd(ub(3, n), ub(3, n), ub(2, n));
+           c_.vdiv(ub(4, n), ub(4, n), ub(3, n));
+         },
+         [&](std::uint32_t r0, std::uint32_t n) { store(out, 4, r0, n); }});
+  }
+
+  // <C, P> = sum_i u_i [(K o C) v]_i by FINOM.md §5.4's recurrence on the merged mesh:
+  // D_k = decay_k (D_{k-1} + gap_k s_{k-1}), and decay_k s_{k-1} = s_k - w_k, so D is a scan
+  // of gap_f (s - v) (backward: gap_b (t - v)); every term is >= 0.
+  void transport_cost() {
+    scan_pair(gm_.v, gm_.v,
+              {[&](std::uint32_t r0, std::uint32_t n) {
+                 load(3, gm_.gap_f, r0, n), load(4, gm_.gap_b, r0, n);
+               },
+               [&](std::uint32_t, std::uint32_t n) {
+                 c_.vadd(ub(0, n), ub(2, n), ub(5, n));  // K v
+                 c_.vsub(ub(2, n), ub(2, n), ub(1, n));
+                 c_.vmul(ub(3, n), ub(3, n), ub(2, n));
+                 c_.vsub(ub(5, n), ub(5, n), ub(1, n));
+                 c_.vmul(ub(4, n), ub(4, n), ub(5, n));
+               },
+               [&](std::uint32_t r0, std::uint32_t n) {
+                 store(gm_.kv, 0, r0, n), store(gm_.cost_f, 3, r0, n), store(gm_.cost_b, 4, r0, n);
+               }});
+    c_.handoff(Pipe::MTE3, Pipe::V, 3);
+    c_.vdup(slot_[4], 0.0);  // the running sum of u (D + E), kept in slot 4
+    scan_pair(gm_.cost_f, gm_.cost_b,
+              {[&](std::uint32_t r0, std::uint32_t n) { load(3, gm_.u, r0, n); },
+               [&](std::uint32_t, std::uint32_t n) {
+                 c_.vadd(ub(2, n), ub(2, n), ub(5, n));
+                 c_.vmul(ub(3, n), ub(3, n), ub(2, n));
+                 c_.vadd(ub(4, n), ub(4, n), ub(3, n));
+               },
+               nullptr});
+    c_.vrowsum(sum_col_, slot_[4]);
+    c_.vrowsum(sum_one_, sum_col_.dense(DType::fp32, 1, tr_));
+    c_.handoff(Pipe::V, Pipe::MTE3, 3);
+    c_.copy_ub_to_gm(gm_.partial.tile(core_, 0, 1, 1), sum_one_);
+    barrier();
+    if (core_ != 0) return;
+    c_.copy_gm_to_ub(partials_, gm_cores(gm_.partial, 0, 1));
+    c_.handoff(Pipe::MTE2, Pipe::V, 2);
+    c_.vrowsum(sum_one_, partials_.dense(DType::fp32, 1, C_));
+    c_.handoff(Pipe::V, Pipe::MTE3, 3);
+    c_.copy_ub_to_gm(gm_.w_eps.tile(0, 0, 1, 1), sum_one_);
+  }
+
+  CoreBuilder& c_;
+  const FinomPlan& p_;
+  const FinomGm& gm_;
+  std::uint32_t core_, L_, T_, tr_, C_;
+  Tile slot_[kSlots];
+  Tile carry_row_[2], lane_in_[2];                // 1 x L rows
+  Tile lam_[2], local_[2], chain_[2], zero_col_;  // columns over the lanes
+  Tile segdec_[2];                                // columns over the cores
+  Tile core_w_[2], tot_[2], core_in_[2];          // rows over the cores, carry-ins
+  Tile lane_end_w_[2], seg_total_[2], scratch_row_;
+  Tile sum_col_, sum_one_, partials_;
+  bool first_tile_ = true;
+  int parity_ = 0;  // which half of gm.totals this scan pair uses
+};
+
+}  // namespace
+
+void emit_finom_aiv(CoreBuilder& c, const FinomPlan& plan, const FinomGm& gm, std::uint32_t core) {
+  FinomAiv(c, plan, gm, core).emit();
+}
+
+}  // namespace ascendsim::kernels::finom

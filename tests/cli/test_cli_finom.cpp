@@ -1,0 +1,107 @@
+// `finom` (kernels/finom/) end to end through the built binary on configs/runs/finom_1d.yaml
+// with small meshes (a few thousand nodes, well under a second each), each run its own process.
+#include <catch2/catch.hpp>
+#include <cmath>
+#include <fstream>
+#include <nlohmann/json.hpp>
+
+#include "cli_runner.hpp"
+
+namespace {
+
+using ascendsim::testing::run_cli;
+using Json = nlohmann::json;
+
+const std::string kOut = "/tmp/ascendsim_cli_finom/";
+
+Json run(const std::string& name, const std::string& sets) {
+  return ascendsim::testing::run_report("configs/runs/finom_1d.yaml", kOut + name, sets);
+}
+
+std::string meshes(const std::string& source, const std::string& target) {
+  return " --set 'kernel.source=" + source + "' --set 'kernel.target=" + target + "'";
+}
+
+}  // namespace
+
+TEST_CASE(
+    "finom's K v matches the dense fp64 product and its w_eps the fp64 Sinkhorn on every "
+    "mesh kind, equal or different meshes",
+    "[finom]") {
+  struct Case {
+    const char* name;
+    std::string sets;
+  };
+  const Case cases[] = {
+      {"uniform_equal", meshes("{mesh: uniform, n: 1500}", "{mesh: uniform, n: 1500}")},
+      {"graded_chebyshev", meshes("{mesh: graded, n: 1200, p: 3}", "{mesh: chebyshev, n: 900}")},
+      {"random_random",
+       meshes("{mesh: random, n: 700, seed: 4}", "{mesh: random, n: 2000, seed: 5}")},
+      {"chebyshev_equal", meshes("{mesh: chebyshev, n: 1000}", "{mesh: chebyshev, n: 1000}")},
+  };
+  for (const Case& c : cases) {
+    const Json r = run(c.name, c.sets + " --set kernel.eps=0.02");
+    const Json& ck = r["check"];
+    INFO(c.name << ": " << ck.dump());
+    CHECK(ck["passed"] == true);
+    // The fp32 figure for K v; the check's own gate, restated so a looser gate fails.
+    CHECK(ck["kv_rel_error_vs_dense"].get<double>() <= 1e-4);
+    CHECK(ck["kv_reference"] == "dense fp64");
+    CHECK(ck["kv_rows_below_floor"] == 0);
+    // FINOM and the fp64 Sinkhorn (same iterations) agree on w_eps to the 1e-4, and
+    // w_eps sits in FINOM.md §3's bias interval above the exact W1.
+    CHECK(ck["w_eps_rel_error_vs_reference"].get<double>() <= 1e-4);
+    const double w1 = ck["w1_exact"], w = ck["w_eps"], m = ck["marginal_error"];
+    CHECK(w >= w1 - m);
+    CHECK(w <= w1 + ck["bias_bound"].get<double>());
+    // iterations: auto reached tol 1e-5 in fp64; the NPU's fp32 scalings within the bound.
+    CHECK(m <= ck["marginal_error_bound"].get<double>());
+    CHECK(ck["iterations"].get<int>() > 1);
+  }
+}
+
+TEST_CASE("finom: a fixed iteration count runs exactly that many iterations in the program",
+          "[finom]") {
+  const Json r = run("fixed_iterations", " --set kernel.iterations=3");
+  CHECK(r["check"]["iterations"] == 3);
+  CHECK(r["check"]["iterations_auto"] == false);
+  CHECK(r["kernel_params"]["plan"]["iterations"] == 3);
+  // After 3 iterations the fp32 NPU and the fp64 reference still agree (same iterates).
+  CHECK(r["check"]["w_eps_rel_error_vs_reference"].get<double>() <= 1e-4);
+}
+
+TEST_CASE("finom: timing-only runs the same program and reports the model beside it", "[finom]") {
+  const Json f = run("functional", "");
+  const Json t = run("timing_only", " --timing-only");
+  CHECK(t["cycles"] == f["cycles"]);
+  CHECK(t["check"]["performed"] == false);
+  CHECK(f["model"]["detail"]["speedup_over_dense"].get<double>() > 0);
+  // The closed form (finom_model.hpp) tracks the simulation: it leaves out the flag hand-offs
+  // between the pipes and the barrier's wait for the slowest core, about 10 % here.
+  CHECK(std::fabs(f["model"]["cycles_rel_error"].get<double>()) < 0.15);
+  // The report times the program's regions: one `iteration` phase per Sinkhorn iteration,
+  // its cycles per iteration beside the model's.
+  const Json& it = f["phases"]["iteration"];
+  CHECK(it["count"] == f["check"]["iterations"]);
+  const double each = it["cycles_each"], model = f["model"]["detail"]["cycles_per_iteration"];
+  CHECK(std::fabs(each - model) < 0.15 * model);
+  CHECK(f["phases"]["setup"]["count"] == 1);
+  CHECK(f["phases"]["final"]["count"] == 1);
+}
+
+TEST_CASE("finom: bad tiling parameters are rejected naming the run file's key", "[finom]") {
+  const auto cores =
+      run_cli("run configs/runs/finom_1d.yaml --out " + kOut + "bad_cores --set kernel.cores=49");
+  CHECK(cores.exit_code != 0);
+  CHECK(cores.output.find("kernel.cores") != std::string::npos);
+  CHECK(cores.output.find("48 AIVs") != std::string::npos);
+  const auto lanes =
+      run_cli("run configs/runs/finom_1d.yaml --out " + kOut + "bad_lanes --set kernel.lanes=12");
+  CHECK(lanes.exit_code != 0);
+  CHECK(lanes.output.find("kernel.lanes") != std::string::npos);
+  CHECK(lanes.output.find("multiple of 8") != std::string::npos);
+  const auto big =
+      run_cli("run configs/runs/finom_1d.yaml --out " + kOut + "big_lanes --set kernel.lanes=512");
+  CHECK(big.exit_code != 0);
+  CHECK(big.output.find("at most 256") != std::string::npos);
+}
