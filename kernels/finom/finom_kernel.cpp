@@ -36,7 +36,27 @@ void fill_inputs(isa::Program& program, const FinomPlan& plan) {
       put("v0", pos, 1.0);
     }
   }
-  for (const char* name : {"gap_f", "gap_b", "a", "b", "not_src", "not_tgt", "v0"})
+  // each lane's and segment's span (the sum of its gaps, in fp64, rounded once)
+  const std::uint64_t seg = plan.segment();
+  for (std::uint32_t c = 0; c < plan.cores; ++c) {
+    double seg_sum[2] = {0, 0};
+    for (std::uint32_t l = 0; l < plan.lanes; ++l) {
+      double sum[2] = {0, 0};
+      for (std::uint64_t t = 0; t < plan.rows; ++t) {
+        const std::uint64_t k = c * seg + std::uint64_t(l) * plan.rows + t;
+        if (k >= plan.merged) break;
+        sum[0] += plan.gap_fwd(Eigen::Index(k));
+        sum[1] += plan.gap_bwd(Eigen::Index(k));
+      }
+      for (int d : {0, 1}) {
+        put("lane_span", (2ull * c + d) * plan.lanes + l, sum[d]);
+        seg_sum[d] += sum[d];
+      }
+    }
+    for (int d : {0, 1}) put("seg_span", (2ull * c + d) * 8, seg_sum[d]);
+  }
+  for (const char* name :
+       {"gap_f", "gap_b", "a", "b", "not_src", "not_tgt", "v0", "lane_span", "seg_span"})
     program.declared_tensor(name).init.kind = isa::TensorInit::Kind::data;
 }
 

@@ -68,9 +68,9 @@ FinomModelTerms finom_model_terms(const FinomPlan& p, const config::HardwareConf
       2 * (r.op(Opcode::vmul, r.repeats(p.cores)) + r.op(Opcode::vrowsum, r.repeats(p.cores)));
   const double product = 2 * p1 + p2f + p2b + t.lanes + t.exchange;
   t.per_iteration = 2 * product;
-  // setup: two decay passes (1 load, 1 store, 2 ops) and one segment exchange; final: two
-  // scan pairs with their epilogues and the reduction
-  t.setup = 2 * pass(p, r, 1, 1, 2) + trip + t.exchange;
+  // setup: two decay passes (1 load, 1 store, 2 ops; no scan) and the lane weights' trips;
+  // final: two scan pairs with their epilogues and the reduction
+  t.setup = 2 * (pass(p, r, 1, 1, 2) - double(p.rows) * r.step(p.lanes)) + 3 * trip;
   t.final = 2 * product;
   return t;
 }

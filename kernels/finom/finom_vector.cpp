@@ -56,7 +56,8 @@ FinomGm declare_finom_tensors(ProgramBuilder& b, const FinomPlan& plan) {
   g.core_io =
       b.gm_tensor("core_io", f, 2ull * plan.cores, (plan.cores + kBlock - 1) / kBlock * kBlock);
   g.totals = b.gm_tensor("totals", f, 4ull * plan.cores, kBlock);
-  g.segdec = b.gm_tensor("segdec", f, 2ull * plan.cores, kBlock);
+  g.lane_span = b.gm_tensor("lane_span", f, 2ull * plan.cores, l);
+  g.seg_span = b.gm_tensor("seg_span", f, 2ull * plan.cores, kBlock);
   g.partial = b.gm_tensor("partial", f, plan.cores, kBlock);
   g.w_eps = b.gm_tensor("w_eps", f, 1, kBlock, 0, true);
   return g;
@@ -229,20 +230,24 @@ class FinomAiv {
 
   void setup() {
     c_.vdup(zero_col_, 0.0);
-    // decay = exp(-gap / eps), stored once; its lanes' products ride along (w = 0, carry 1)
+    // decay = exp(-gap / eps), stored once
     for (Dir d : {kFwd, kBwd}) {
       const GmTensor& gap = d == kFwd ? gm_.gap_f : gm_.gap_b;
       const GmTensor& decay = d == kFwd ? gm_.decay_f : gm_.decay_b;
-      c_.vdup(slot_[1], 0.0);
       stream(
           d, [&](std::uint32_t r0, std::uint32_t n) { load(0, gap, r0, n); },
-          [&](std::uint32_t, std::uint32_t n) {
-            c_.vmuls(ub(0, n), ub(0, n), -1.0 / p_.params.eps);
-            c_.vexp(ub(0, n), ub(0, n));
-            scan_tile(d, ub(2, n), ub(0, n), ub(1, n), nullptr, 1.0);
-          },
+          [&](std::uint32_t, std::uint32_t n) { exp_scaled(ub(0, n)); },
           [&](std::uint32_t r0, std::uint32_t n) { store(decay, 0, r0, n); });
     }
+    // The lanes' and the segments' decay products: e^{-span / eps} of their exact spans (a
+    // product of the rounded decays would carry one rounding per node: on a uniform mesh
+    // every decay is the same fp32 number, and k of them err k times its rounding)
+    for (int d : {kFwd, kBwd}) {
+      c_.copy_gm_to_ub(carry_row_[d], gm_.lane_span.tile(2ull * core_ + d, 0, 1, L_));
+      c_.copy_gm_to_ub(segdec_[d], gm_cores(gm_.seg_span, d, 2));
+    }
+    c_.handoff(Pipe::MTE2, Pipe::V, 2);
+    for (Dir d : {kFwd, kBwd}) exp_scaled(carry_row_[d]), exp_scaled(segdec_[d]);
     rows_to_columns(carry_row_, lam_);
     // each lane total's weight in its segment's total: the decays of the lanes after it
     // (backward: before it)
@@ -250,16 +255,13 @@ class FinomAiv {
       between_products(d, lam_[d], L_, d == kFwd ? std::int64_t(L_) : -1, chain_[d]);
     const Tile ends[2] = {chain_[kFwd].sub(0, 0, L_, 1), chain_[kBwd].sub(0, 0, L_, 1)};
     via_gm(gm_.lane_io, L_, ends, lane_end_w_, false);
-    // each segment's decay product, shared with every core
-    const Tile zeros = zero_col_.sub(0, 0, L_, 1);
-    const Tile seg[2] = {lane_chain(kFwd, zeros, nullptr, 1.0),
-                         lane_chain(kBwd, zeros, nullptr, 1.0)};
-    c_.handoff(Pipe::V, Pipe::MTE3, 3);
-    for (int d : {kFwd, kBwd}) c_.copy_ub_to_gm(gm_.segdec.tile(2ull * core_ + d, 0, 1, 1), seg[d]);
-    barrier();
-    for (int d : {kFwd, kBwd}) c_.copy_gm_to_ub(segdec_[d], gm_cores(gm_.segdec, d, 2));
-    c_.handoff(Pipe::MTE2, Pipe::V, 2);
     core_weights();
+  }
+
+  // t = e^{-t / eps} in place: a decay from a distance
+  void exp_scaled(const Tile& t) {
+    c_.vmuls(t, t, -1.0 / p_.params.eps);
+    c_.vexp(t, t);
   }
 
   // out (count rows of a column) = the products of `decays` strictly between each row and

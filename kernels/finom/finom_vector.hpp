@@ -38,7 +38,8 @@ struct FinomGm {
   GmTensor lane_io;           // cores*2 x lanes: lane carries moving between rows and columns
   GmTensor core_io;           // cores*2 x cores: the core weights, from columns to rows
   GmTensor totals;            // 2 parities x cores x 2 directions rows of 8: segment totals
-  GmTensor segdec;            // cores x 2 directions rows of 8: segment decay products
+  GmTensor lane_span;         // cores*2 x lanes: each lane's z span (sum of its gaps), per direction
+  GmTensor seg_span;          // cores x 2 directions rows of 8: each segment's z span
   GmTensor partial;           // cores rows of 8: each core's share of <C, P>
   GmTensor w_eps;             // 1 x 8: <C, P> in element 0
 };
