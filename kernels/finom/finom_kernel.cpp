@@ -49,7 +49,7 @@ void fill_inputs(isa::Program& program, const FinomPlan& plan) {
         sum[1] += plan.gap_bwd(Eigen::Index(k));
       }
       for (int d : {0, 1}) {
-        put("lane_span", (2ull * c + d) * plan.lanes + l, sum[d]);
+        put("lane_span", (2ull * c + d) * plan.lanes + plan.lane_of(l), sum[d]);
         seg_sum[d] += sum[d];
       }
     }

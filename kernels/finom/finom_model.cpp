@@ -58,10 +58,14 @@ FinomModelTerms finom_model_terms(const FinomPlan& p, const config::HardwareConf
   t.chains = double(p.rows) * r.step(p.lanes) * 4;
   t.tiles = 2 * p1 + p2f + p2b - t.chains;
   const double trip =
-      2 * r.store(4.0 * p.lanes) + 2 * r.load(4.0 * p.lanes) + hw.l2.hit_latency_cycles;
+      2 * r.store(4.0 * p.groups) + 2 * r.load(4.0 * p.groups) + hw.l2.hit_latency_cycles;
+  // per direction: the group scan (B steps over A lanes) for the totals and again for the
+  // lanes' carry-ins, the chain over the A groups, the segment total's dot product
+  const double b = p.group_lanes;
   t.lanes =
-      2 * double(p.lanes) * r.step(1) + 2 * trip +
-      2 * (r.op(Opcode::vmul, r.repeats(p.lanes)) + r.op(Opcode::vrowsum, r.repeats(p.lanes)));
+      2 * (2 * b * r.step(p.groups) + p.groups * r.step(1) +
+           r.op(Opcode::vmul, r.repeats(p.groups)) + r.op(Opcode::vrowsum, r.repeats(p.groups))) +
+      2 * trip;
   t.exchange =
       2 * r.store(4) + hw.sync.cross_core_latency_cycles + 2 * r.load(4.0 * p.cores) +
       hw.l2.hit_latency_cycles +

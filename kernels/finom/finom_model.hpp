@@ -4,8 +4,9 @@
 //   FINOM, per product on one core (every core has the same segment): four data chains of
 //   `rows` first-axis scan steps (vmul + vadd over lanes x 4 B), the per-tile loads, stores and
 //   elementwise epilogue at the AIV's MTE rates plus one L2 hit latency per tile (the tiles are
-//   single-buffered: load, compute, store in turn), the segment totals as dot products of the
-//   lane totals, two lane chains of `lanes` one-block steps,
+//   single-buffered: load, compute, store in turn), the lanes' carries (per direction two scans
+//   of B steps over the A groups of lanes and a chain of A one-block steps; the segment total a
+//   dot product of the group totals),
 //   the row <-> column trips through GM, and one chip-wide barrier (the cross-core latency)
 //   followed by the carry-in's dot product over the cores' segment totals.
 //   O(M + N) / cores + O(lanes + cores) per product.

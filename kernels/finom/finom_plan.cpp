@@ -8,6 +8,12 @@
 
 namespace ascendsim::kernels::finom {
 
+std::uint32_t finom_groups(std::uint32_t lanes) {
+  std::uint32_t a = 8;  // about sqrt(lanes), a power of two, at least one 32-byte block
+  while (a * a < lanes) a *= 2;
+  return std::min(a, lanes);
+}
+
 double vector_op_cycles(const config::HardwareConfig& hw, isa::Opcode op, double repeats) {
   const auto it = hw.aiv.vector.ops.find(op);
   const config::VectorOpTiming& t =
@@ -17,7 +23,7 @@ double vector_op_cycles(const config::HardwareConfig& hw, isa::Opcode op, double
 
 std::uint64_t FinomPlan::position(std::uint64_t k) const {
   const std::uint64_t c = k / segment(), in = k % segment();
-  const std::uint64_t lane = in / rows, t = in % rows;
+  const std::uint64_t lane = lane_of(std::uint32_t(in / rows)), t = in % rows;
   return (std::uint64_t(c) * rows + t) * lanes + lane;
 }
 
@@ -30,11 +36,13 @@ double scan_step(const config::HardwareConfig& hw, std::uint32_t lanes) {
 }
 
 // Scan cycles per product per core with `lanes`: four data chains (two passes, two directions)
-// of ceil(S0 / lanes) steps, and two lane chains of `lanes` one-element steps.
+// of ceil(S0 / lanes) steps; per direction, the lanes' carries: two scans of B steps over the A
+// groups and a chain of A one-element steps.
 double scan_estimate(const config::HardwareConfig& hw, std::uint64_t per_core,
                      std::uint32_t lanes) {
   const double rows = std::ceil(double(per_core) / lanes);
-  return 4 * rows * scan_step(hw, lanes) + 2 * double(lanes) * scan_step(hw, 1);
+  const std::uint32_t a = finom_groups(lanes), b = lanes / a;
+  return 4 * rows * scan_step(hw, lanes) + 2 * (2 * b * scan_step(hw, a) + a * scan_step(hw, 1));
 }
 
 void merge(FinomPlan& plan) {
@@ -87,6 +95,8 @@ FinomPlan plan_finom(const FinomParams& params, const config::HardwareConfig& hw
     throw config::ConfigError(params.where_lanes + ": " + std::to_string(plan.lanes) +
                               " lanes; at most " + std::to_string(kMaxLanes) +
                               " (each lane's carry takes a 32-byte UB block per column)");
+  plan.groups = finom_groups(plan.lanes);
+  plan.group_lanes = plan.lanes / plan.groups;
   plan.rows = std::uint32_t((per_core + plan.lanes - 1) / plan.lanes);
   plan.tile_rows = std::min(plan.rows, finom_tile_rows(hw, plan.lanes, plan.cores));
   if (plan.tile_rows == 0)
@@ -102,6 +112,8 @@ Json finom_plan_json(const FinomPlan& plan) {
   return Json{{"merged_nodes", plan.merged},
               {"cores", plan.cores},
               {"lanes", plan.lanes},
+              {"groups", plan.groups},
+              {"group_lanes", plan.group_lanes},
               {"rows", plan.rows},
               {"tile_rows", plan.tile_rows},
               {"tiles", plan.tiles()},

@@ -15,7 +15,8 @@
 // rows x lanes tile whose lane l holds the stretch [c S + l rows, c S + (l + 1) rows) down its
 // column: element (t, l) is merged index c S + l rows + t. A scan is then a first-axis vscan
 // down the rows, all lanes at once (Ascend C's CumSum first axis); what crosses lanes and cores
-// is one carry per lane and one per core (finom_vector.cpp).
+// is one carry per lane and one per core (finom_vector.cpp). Which lane holds which stretch is
+// permuted (lane_of) so that the lanes' carries chain group by group.
 #include <cstdint>
 #include <vector>
 
@@ -30,6 +31,8 @@ struct FinomPlan {
   std::uint64_t m = 0, n = 0, merged = 0;  // M, N, P
   std::uint32_t cores = 0;                 // AIVs used
   std::uint32_t lanes = 0;                 // L, a multiple of 8
+  std::uint32_t groups = 0;                // A: the lanes form groups x group_lanes (A a
+  std::uint32_t group_lanes = 0;           //   multiple of 8, B = L / A), see lane_of
   std::uint32_t rows = 0;                  // T, scan steps per lane
   std::uint32_t tile_rows = 0;             // rows streamed through UB at a time
   std::uint32_t iterations = 0;            // Sinkhorn iterations the program runs
@@ -41,6 +44,12 @@ struct FinomPlan {
   std::uint64_t segment() const { return std::uint64_t(rows) * lanes; }
   std::uint64_t padded() const { return segment() * cores; }
   std::uint32_t tiles() const { return (rows + tile_rows - 1) / tile_rows; }
+  // The lane (column) holding stretch q of a segment: stretch q = a B + b (group a, b-th of
+  // its group) sits in lane b A + a, so a group's stretches run down a column of the lanes
+  // viewed as B x A, and one first-axis scan chains every group's lanes at once.
+  std::uint32_t lane_of(std::uint32_t q) const {
+    return (q % group_lanes) * groups + q / group_lanes;
+  }
   // Element index (row-major in the cores*rows x lanes GM tensor) of merged index k.
   std::uint64_t position(std::uint64_t k) const;
 };
@@ -48,6 +57,10 @@ struct FinomPlan {
 // ConfigError naming kernel.cores / kernel.lanes when they cannot be honoured.
 FinomPlan plan_finom(const FinomParams& params, const config::HardwareConfig& hw);
 Json finom_plan_json(const FinomPlan& plan);
+
+// The groups A of `lanes` lanes: the power of two >= 8 nearest above sqrt(lanes) (lanes if
+// fewer); lanes / A lanes per group.
+std::uint32_t finom_groups(std::uint32_t lanes);
 
 // startup + repeats x cycles_per_repeat of a vector op on the config (the kernels' own copy of
 // the timing formula, for tiling choices and the model).

@@ -14,13 +14,13 @@ constexpr std::uint32_t kBlock = 8;   // fp32 per 32-byte block: a UB column's r
 
 enum Dir : int { kFwd = 0, kBwd = 1 };
 
-// Fixed UB bytes: the carry columns (one 32-byte block per entry) and rows.
+// Fixed UB bytes: the carry columns over the groups and cores (one 32-byte block per entry),
+// the rows over the lanes, the groups and the cores, and the alignment slack of each.
 std::uint64_t fixed_ub_bytes(std::uint32_t lanes, std::uint32_t cores) {
-  const std::uint64_t column_entries = 2ull * lanes                         // lane decay products
-                                       + 2ull * lanes                       // lane local totals
-                                       + 2ull * std::max(lanes + 1, cores)  // lane chains
-                                       + std::max(lanes, cores) + 2ull * cores;
-  return column_entries * 32 + 4ull * lanes * 4 + 64ull * 40 + 8ull * cores * 4;
+  const std::uint64_t groups = finom_groups(lanes), c = cores;
+  const std::uint64_t column_entries =
+      4 * groups + 2 * std::max(groups + 1, c) + std::max(groups, c) + 2 * c;
+  return column_entries * 32 + 8ull * lanes * 4 + 6 * groups * 4 + 8 * c * 4 + 64ull * 48;
 }
 
 }  // namespace
@@ -73,6 +73,8 @@ class FinomAiv {
         gm_(gm),
         core_(core),
         L_(plan.lanes),
+        A_(plan.groups),
+        B_(plan.group_lanes),
         T_(plan.rows),
         tr_(plan.tile_rows),
         C_(plan.cores) {
@@ -82,17 +84,20 @@ class FinomAiv {
     for (int d : {kFwd, kBwd}) {
       carry_row_[d] = ub.alloc("finom carry row", DType::fp32, 1, L_);
       lane_in_[d] = ub.alloc("finom lane carry-ins", DType::fp32, 1, L_);
-      lam_[d] = column(ub, "finom lane decays", L_);
-      local_[d] = column(ub, "finom lane totals", L_);
-      chain_[d] = column(ub, "finom lane chain", std::max(L_ + 1, C_));
+      lane_dec_[d] = ub.alloc("finom lane decays", DType::fp32, 1, L_);
+      group_row_[d] = ub.alloc("finom group row", DType::fp32, 1, A_);
+      lam_[d] = column(ub, "finom group decays", A_);
+      local_[d] = column(ub, "finom group totals", A_);
+      chain_[d] = column(ub, "finom group chain", std::max(A_ + 1, C_));
       segdec_[d] = column(ub, "finom segment decays", C_);
       core_w_[d] = ub.alloc("finom core weights", DType::fp32, 1, C_);
       tot_[d] = ub.alloc("finom segment totals", DType::fp32, 1, C_);
       core_in_[d] = ub.alloc("finom core carry-in", DType::fp32, 1, 1);
-      lane_end_w_[d] = ub.alloc("finom lane end weights", DType::fp32, 1, L_);
+      group_end_w_[d] = ub.alloc("finom group end weights", DType::fp32, 1, A_);
       seg_total_[d] = ub.alloc("finom segment total", DType::fp32, 1, 1);
     }
-    zero_col_ = column(ub, "finom zeros", std::max(L_, C_));
+    zero_col_ = column(ub, "finom zeros", std::max(A_, C_));
+    zero_row_ = ub.alloc("finom zero row", DType::fp32, 1, L_);
     sum_col_ = ub.alloc("finom row sums", DType::fp32, tr_, 1);
     sum_one_ = ub.alloc("finom sum", DType::fp32, 1, 1);
     scratch_row_ = ub.alloc("finom scratch row", DType::fp32, 1, std::max(L_, C_));
@@ -202,18 +207,29 @@ class FinomAiv {
     c_.handoff(Pipe::MTE2, Pipe::V, 2);
   }
   void rows_to_columns(const Tile (&rows)[2], const Tile (&cols)[2]) {
-    via_gm(gm_.lane_io, L_, rows, cols, true);
+    via_gm(gm_.lane_io, A_, rows, cols, true);
   }
 
-  // chain_[d] = one-lane scan over the lanes (rows 1..L forward, 0..L-1 backward), from a
+  // The lanes as B x A (lane_of: group a's lanes run down column a). group_row_[d] = the last
+  // row (backward: the first) of the scan of (lane decays, w) down the B rows from `imm`:
+  // every group's chain at once.
+  Tile as_groups(const Tile& row) const { return row.dense(DType::fp32, B_, A_); }
+  void group_scan(Dir d, const Tile& w_row, double imm) {
+    const Tile out = as_groups(scratch_row_.sub(0, 0, 1, L_));
+    c_.vscan(out, as_groups(lane_dec_[d]), as_groups(w_row), imm, isa::ScanMode::linear,
+             direction(d));
+    c_.vadds(group_row_[d], out.sub(d == kFwd ? B_ - 1 : 0, 0, 1, A_), 0.0);
+  }
+
+  // chain_[d] = one-lane scan over the groups (rows 1..A forward, 0..A-1 backward), from a
   // carry entry or an immediate; returns the entry holding the last result.
   Tile lane_chain(Dir d, const Tile& w_col, const Tile* carry, double imm) {
-    const Tile out = chain_[d].sub(d == kFwd ? 1 : 0, 0, L_, 1);
+    const Tile out = chain_[d].sub(d == kFwd ? 1 : 0, 0, A_, 1);
     if (carry)
       c_.vscan(out, lam_[d], w_col, *carry, isa::ScanMode::linear, direction(d));
     else
       c_.vscan(out, lam_[d], w_col, imm, isa::ScanMode::linear, direction(d));
-    return chain_[d].sub(d == kFwd ? L_ : 0, 0, 1, 1);
+    return chain_[d].sub(d == kFwd ? A_ : 0, 0, 1, 1);
   }
 
   // A chip-wide barrier after this core's MTE3 stores.
@@ -243,18 +259,22 @@ class FinomAiv {
     // product of the rounded decays would carry one rounding per node: on a uniform mesh
     // every decay is the same fp32 number, and k of them err k times its rounding)
     for (int d : {kFwd, kBwd}) {
-      c_.copy_gm_to_ub(carry_row_[d], gm_.lane_span.tile(2ull * core_ + d, 0, 1, L_));
+      c_.copy_gm_to_ub(lane_dec_[d], gm_.lane_span.tile(2ull * core_ + d, 0, 1, L_));
       c_.copy_gm_to_ub(segdec_[d], gm_cores(gm_.seg_span, d, 2));
     }
     c_.handoff(Pipe::MTE2, Pipe::V, 2);
-    for (Dir d : {kFwd, kBwd}) exp_scaled(carry_row_[d]), exp_scaled(segdec_[d]);
-    rows_to_columns(carry_row_, lam_);
-    // each lane total's weight in its segment's total: the decays of the lanes after it
+    c_.vdup(zero_row_, 0.0);
+    for (Dir d : {kFwd, kBwd}) {
+      exp_scaled(lane_dec_[d]), exp_scaled(segdec_[d]);
+      group_scan(d, zero_row_, 1.0);  // each group's decay product (B roundings)
+    }
+    rows_to_columns(group_row_, lam_);
+    // each group total's weight in its segment's total: the decays of the groups after it
     // (backward: before it)
     for (Dir d : {kFwd, kBwd})
-      between_products(d, lam_[d], L_, d == kFwd ? std::int64_t(L_) : -1, chain_[d]);
-    const Tile ends[2] = {chain_[kFwd].sub(0, 0, L_, 1), chain_[kBwd].sub(0, 0, L_, 1)};
-    via_gm(gm_.lane_io, L_, ends, lane_end_w_, false);
+      between_products(d, lam_[d], A_, d == kFwd ? std::int64_t(A_) : -1, chain_[d]);
+    const Tile ends[2] = {chain_[kFwd].sub(0, 0, A_, 1), chain_[kBwd].sub(0, 0, A_, 1)};
+    via_gm(gm_.lane_io, A_, ends, group_end_w_, false);
     core_weights();
   }
 
@@ -300,18 +320,19 @@ class FinomAiv {
   void scan_pair(const GmTensor& w_f, const GmTensor& w_b, const Epilogue& epi) {
     lane_totals(kFwd, gm_.decay_f, w_f, 0.0);
     lane_totals(kBwd, gm_.decay_b, w_b, 0.0);
-    // the segment totals (from carry 0: the lane totals weighed by the decays after them) to
-    // every core
+    // the groups' totals (their lanes chained), the segment totals (from carry 0: the group
+    // totals weighed by the decays after them) to every core
     const std::uint64_t base = std::uint64_t(parity_) * C_ * 2;
     for (Dir d : {kFwd, kBwd}) {
-      const Tile tmp = scratch_row_.sub(0, 0, 1, L_);
-      c_.vmul(tmp, lane_end_w_[d], carry_row_[d]);
+      group_scan(d, carry_row_[d], 0.0);
+      const Tile tmp = scratch_row_.sub(0, 0, 1, A_);
+      c_.vmul(tmp, group_end_w_[d], group_row_[d]);
       c_.vrowsum(seg_total_[d], tmp);
     }
     c_.handoff(Pipe::V, Pipe::MTE3, 3);
     for (int d : {kFwd, kBwd})
       c_.copy_ub_to_gm(gm_.totals.tile(base + 2ull * core_ + d, 0, 1, 1), seg_total_[d]);
-    rows_to_columns(carry_row_, local_);  // its MTE3 stores precede the barrier's set
+    rows_to_columns(group_row_, local_);  // its MTE3 stores precede the barrier's set
     barrier();
     for (int d : {kFwd, kBwd})
       c_.copy_gm_to_ub(as_column(tot_[d]), gm_cores(gm_.totals, base + d, 2));
@@ -321,16 +342,27 @@ class FinomAiv {
       c_.vmul(tot_[d], tot_[d], core_w_[d]);
       c_.vrowsum(core_in_[d], tot_[d]);
     }
-    // each lane's exact carry-in: the lane chain rerun from this core's carry-in, shifted by
-    // one entry (chain_ row l forward, row l + 1 backward)
+    // each group's exact carry-in: the group chain from this core's carry-in, shifted by one
+    // entry (chain_ row a forward, row a + 1 backward)
     Tile exclusive[2];
     for (Dir d : {kFwd, kBwd}) {
       const Tile& in = core_in_[d];
       lane_chain(d, local_[d], &in, 0.0);
-      c_.vadds(chain_[d].sub(d == kFwd ? 0 : L_, 0, 1, 1), in, 0.0);
-      exclusive[d] = chain_[d].sub(d == kFwd ? 0 : 1, 0, L_, 1);
+      c_.vadds(chain_[d].sub(d == kFwd ? 0 : A_, 0, 1, 1), in, 0.0);
+      exclusive[d] = chain_[d].sub(d == kFwd ? 0 : 1, 0, A_, 1);
     }
-    via_gm(gm_.lane_io, L_, exclusive, lane_in_, false);
+    via_gm(gm_.lane_io, A_, exclusive, group_row_, false);
+    // each lane's: its group's, then down the group's lanes (one row of B x A per lane)
+    for (Dir d : {kFwd, kBwd}) {
+      const Tile in = as_groups(lane_in_[d]), dec = as_groups(lane_dec_[d]);
+      const Tile tot = as_groups(carry_row_[d]);
+      const std::uint32_t first = d == kFwd ? 0 : B_ - 1;
+      c_.vadds(in.sub(first, 0, 1, A_), group_row_[d], 0.0);
+      if (B_ == 1) continue;
+      const std::uint32_t from = d == kFwd ? 0 : 1, to = d == kFwd ? 1 : 0;
+      c_.vscan(in.sub(to, 0, B_ - 1, A_), dec.sub(from, 0, B_ - 1, A_),
+               tot.sub(from, 0, B_ - 1, A_), group_row_[d], isa::ScanMode::linear, direction(d));
+    }
     // pass 2
     stream(
         kFwd,
@@ -411,13 +443,14 @@ class FinomAiv {
   CoreBuilder& c_;
   const FinomPlan& p_;
   const FinomGm& gm_;
-  std::uint32_t core_, L_, T_, tr_, C_;
+  std::uint32_t core_, L_, A_, B_, T_, tr_, C_;
   Tile slot_[kSlots];
   Tile carry_row_[2], lane_in_[2];                // 1 x L rows
-  Tile lam_[2], local_[2], chain_[2], zero_col_;  // columns over the lanes
+  Tile lane_dec_[2], group_row_[2], zero_row_;    // rows over the lanes / the groups
+  Tile lam_[2], local_[2], chain_[2], zero_col_;  // columns over the groups
   Tile segdec_[2];                                // columns over the cores
   Tile core_w_[2], tot_[2], core_in_[2];          // rows over the cores, carry-ins
-  Tile lane_end_w_[2], seg_total_[2], scratch_row_;
+  Tile group_end_w_[2], seg_total_[2], scratch_row_;
   Tile sum_col_, sum_one_, partials_;
   bool first_tile_ = true;
   int parity_ = 0;  // which half of gm.totals this scan pair uses

@@ -4,11 +4,12 @@
 // <C, P> at the end is two more scans (FINOM.md §5.4). Every scan is blocked three ways:
 //   1. down each lane of the core's segment, tile after tile (first-axis vscan; each tile's
 //      last row is the next one's carry), with carry 0: the lanes' local totals;
-//   2. across the lanes: the totals move into a UB column (one per 32-byte block, via GM) and
-//      a one-lane scan chains them with the lanes' decay products; its last entry, the
-//      segment's total, goes to GM; after a chip-wide barrier every core weighs the cores'
-//      totals by the decay products between them and itself (weights built once) to get its
-//      own carry-in, and reruns the lane chain from it: each lane's exact carry-in;
+//   2. across the lanes, grouped A x B (finom_plan.hpp lane_of): one first-axis scan of B
+//      steps chains each group's lane totals; the group totals, weighed by the decays after
+//      them, give the segment's total, which goes to GM; after a chip-wide barrier every core
+//      weighs the cores' totals by the decay products between them and itself (weights built
+//      once) to get its own carry-in, chains the A groups from it (a UB column, one 32-byte
+//      block per entry, via GM) and runs the B-step scan again: each lane's exact carry-in;
 //   3. down the lanes again from those carries (the results this time).
 // The forward and backward scans of a product share one barrier.
 #include <cstdint>
@@ -18,7 +19,9 @@
 
 namespace ascendsim::kernels::finom {
 
-// The most lanes a core uses: each lane's carries take a 32-byte UB block in 9 columns.
+// The most lanes a core uses: measured, more lanes leave fewer tile rows in UB and the per-tile
+// latencies outweigh the shorter scans (finom_scaling: 1024 lanes give 2^20 in 108k cycles per
+// iteration but a lower slope).
 inline constexpr std::uint32_t kMaxLanes = 256;
 
 // Rows of a streamed tile that fit beside the fixed carry buffers in one AIV's UB.
@@ -35,7 +38,7 @@ struct FinomGm {
   GmTensor s;                 // forward scan results (workspace)
   GmTensor u, v, kv;          // outputs: u, v at their nodes (0 elsewhere), final K v
   GmTensor cost_f, cost_b;    // the cost scans' inputs (workspace)
-  GmTensor lane_io;           // cores*2 x lanes: lane carries moving between rows and columns
+  GmTensor lane_io;           // cores*2 x lanes: group carries moving between rows and columns
   GmTensor core_io;           // cores*2 x cores: the core weights, from columns to rows
   GmTensor totals;            // 2 parities x cores x 2 directions rows of 8: segment totals
   GmTensor lane_span;         // cores*2 x lanes: each lane's z span (sum of its gaps), per direction
