@@ -14,7 +14,7 @@ using numeric::DType;
 
 namespace {
 
-constexpr double kKvFloor = 0x1p-102;            // FLT_MIN 2^24 (see the header)
+constexpr double kKvFloor = 0x1p-126;            // FLT_MIN (see the header)
 constexpr double kKvTolerance = 1e-4;            // the fp32 bound on K v
 constexpr double kAgreement = 1e-4;              // the w_eps agreement
 constexpr std::uint64_t kDenseMax = 1ull << 24;  // M N up to which K v is checked densely
@@ -45,7 +45,8 @@ CheckResult check_w1(const FinomParams& params, const Problem& pr, std::uint32_t
       ++below;
       continue;
     }
-    kv_err = std::max(kv_err, e / kv(i));
+    const double rel = e / kv(i);
+    if (!(rel <= kv_err) && !std::isnan(kv_err)) kv_err = rel;  // a NaN stays (reported null)
     ++compared;
   }
   const double marginal = (npu.u.cwiseProduct(kv) - pr.a).lpNorm<1>();
@@ -60,19 +61,21 @@ CheckResult check_w1(const FinomParams& params, const Problem& pr, std::uint32_t
   const double w_of_scalings = fk.cost(npu.u, npu.v);
   const double w1 = w1_exact(pr.x, pr.a, pr.y, pr.b);
   const double bias_bound = eps * std::log(double(m) * double(n));
-  const double agreement = std::fabs(npu.w_eps - w_ref) / w_ref;
-  const double marginal_bound = params.tol + 2 * kv_err + 0x1p-22;
+  // relative to the reference; absolute (against the diameter 1) when the reference is 0
+  const double agreement = std::fabs(npu.w_eps - w_ref) / (w_ref > 0 ? w_ref : 1.0);
+  const double marginal_bound = std::max(params.tol, ref.marginal_error) + 2 * kv_err + 0x1p-22;
 
   const bool kv_ok = kv_err <= kKvTolerance;
   const bool agree_ok = agreement <= kAgreement;
-  const bool bias_ok = npu.w_eps >= w1 - marginal && npu.w_eps <= w1 + bias_bound;
+  const double slack = kAgreement * std::max(w1, w_ref);  // the NPU's own w_eps allowance
+  const bool bias_ok = npu.w_eps >= w1 - marginal - slack && npu.w_eps <= w1 + bias_bound + slack;
   const bool marginal_ok = !iterations_auto || marginal <= marginal_bound;
   r.passed = finite && kv_ok && agree_ok && bias_ok && marginal_ok;
   r.max_abs_error = max_abs;
   r.max_rel_error = kv_err;
   r.rmse = kv.size() ? std::sqrt(sq / double(kv.size())) : 0.0;
   r.compared = compared;
-  r.extra = Json{{"compared", "K v of the NPU's final v at the sources, against fp64"},
+  r.extra = Json{{"compared_what", "K v of the NPU's final v at the sources, against fp64"},
                  {"kv_reference", dense ? "dense fp64" : "FINOM fp64 scans (M N > 2^24)"},
                  {"kv_rel_error_vs_dense", finite_or_null(kv_err)},
                  {"kv_rel_tolerance", kKvTolerance},
@@ -96,7 +99,8 @@ CheckResult check_w1(const FinomParams& params, const Problem& pr, std::uint32_t
   if (!kv_ok) failed.push_back("kv_rel_error_vs_dense > kv_rel_tolerance");
   if (!agree_ok) failed.push_back("w_eps differs from the fp64 reference by more than 1e-4");
   if (!bias_ok)
-    failed.push_back("w_eps outside [w1_exact - marginal_error, w1_exact + bias_bound]");
+    failed.push_back(
+        "w_eps outside [w1_exact - marginal_error, w1_exact + bias_bound] (+- 1e-4 relative)");
   if (!marginal_ok) failed.push_back("marginal_error > marginal_error_bound");
   return r;
 }

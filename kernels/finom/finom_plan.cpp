@@ -9,9 +9,12 @@
 namespace ascendsim::kernels::finom {
 
 std::uint32_t finom_groups(std::uint32_t lanes) {
-  std::uint32_t a = 8;  // about sqrt(lanes), a power of two, at least one 32-byte block
-  while (a * a < lanes) a *= 2;
-  return std::min(a, lanes);
+  // the multiple of 8 (one 32-byte block) dividing lanes nearest sqrt(lanes); 8 always divides
+  std::uint32_t best = 8;
+  const double root = std::sqrt(double(lanes));
+  for (std::uint32_t a = 8; a <= lanes; a += 8)
+    if (lanes % a == 0 && std::fabs(a - root) < std::fabs(best - root)) best = a;
+  return best;
 }
 
 double vector_op_cycles(const config::HardwareConfig& hw, isa::Opcode op, double repeats) {

@@ -58,8 +58,8 @@ struct FinomPlan {
 FinomPlan plan_finom(const FinomParams& params, const config::HardwareConfig& hw);
 Json finom_plan_json(const FinomPlan& plan);
 
-// The groups A of `lanes` lanes: the power of two >= 8 nearest above sqrt(lanes) (lanes if
-// fewer); lanes / A lanes per group.
+// The groups A of `lanes` lanes (a multiple of 8): the multiple of 8 dividing it nearest
+// sqrt(lanes); lanes / A lanes per group.
 std::uint32_t finom_groups(std::uint32_t lanes);
 
 // startup + repeats x cycles_per_repeat of a vector op on the config (the kernels' own copy of

@@ -77,7 +77,11 @@ DensePlan plan_dense(const finom::FinomParams& params, const config::HardwareCon
   plan.n = plan.problem.y.size();
   plan.m_pad = round_up(plan.m, 8);
   plan.n_pad = round_up(plan.n, 8);
-  plan.cores = params.cores ? params.cores : hw.dies * hw.aiv_per_die();
+  const std::uint32_t aivs = hw.dies * hw.aiv_per_die();
+  if (params.cores > aivs)
+    throw config::ConfigError(params.where_cores + ": " + std::to_string(params.cores) +
+                              " cores asked, the chip has " + std::to_string(aivs) + " AIVs");
+  plan.cores = params.cores ? params.cores : aivs;
   plan.dies = (plan.cores + hw.aiv_per_die() - 1) / hw.aiv_per_die();
   plan.rows = split(plan.m_pad, plan.cores);
   plan.cols = split(plan.n_pad, plan.cores);

@@ -89,6 +89,7 @@ class AiCore : public sc_core::sc_module {
   void wait_cycles(std::uint64_t n) { if (n) wait(ctx_.clock.cycles(n)); }
   // Widens the phase span of instruction `index` (run on pipe p from `began` until now).
   void note_phase(isa::Pipe p, std::uint64_t index, std::uint64_t began);
+  std::uint64_t hbm_bytes() const;  // HBM bytes read and written so far, every die
 
   ChipContext& ctx_;
   const isa::CoreProgram& program_;
@@ -103,6 +104,7 @@ class AiCore : public sc_core::sc_module {
   std::array<std::vector<std::uint8_t>, isa::kBufferCount> local_;  // on-chip buffer bytes
   std::vector<report::PhaseSpan*> region_phase_;  // per region of the program: its phase's span
   std::array<std::size_t, isa::kPipeCount> region_cursor_{};  // per pipe: the current region
+  std::array<std::uint64_t, isa::kPipeCount> phase_hbm_{};    // per pipe: HBM bytes to credit
 };
 
 }  // namespace ascendsim::models

@@ -1,6 +1,7 @@
 // The pipe threads of AiCore: take the queue head, honour its waits, hold the pipe for the
 // instruction's duration with one wait(), then apply the data effect and count it.
 #include <algorithm>
+#include <utility>
 
 #include "models/core/ai_core.hpp"
 #include "models/units/timing.hpp"
@@ -40,7 +41,9 @@ void AiCore::pipe_thread(Pipe p) {
     ++stats_.pipes[int(p)].instructions;
     if (ctx_.progress) ctx_.progress->fetch_add(1, std::memory_order_relaxed);
     stats_.end_cycle = std::max({stats_.end_cycle, ctx_.clock.now(), st.landed});
-    if (!region_phase_.empty()) note_phase(p, index, began);
+    // a phase spans its data and compute work: a flag reaching an idle pipe's head early
+    // would open it before the work it orders
+    if (!region_phase_.empty() && !isa::is_sync_op(ins.op)) note_phase(p, index, began);
     st.completed.notify();
   }
 }
@@ -53,7 +56,15 @@ void AiCore::note_phase(Pipe p, std::uint64_t index, std::uint64_t began) {
   if (regions[r].first > index) return;  // before the first region
   report::PhaseSpan& span = *region_phase_[r];
   span.start = std::min(span.start, began);
-  span.end = std::max(span.end, ctx_.clock.now());
+  span.end = std::max({span.end, ctx_.clock.now(), pipes_[int(p)].landed});
+  span.hbm_bytes += std::exchange(phase_hbm_[int(p)], 0);
+}
+
+std::uint64_t AiCore::hbm_bytes() const {
+  std::uint64_t total = 0;
+  for (const report::MemoryStats& d : ctx_.memory.stats())
+    total += d.hbm_read_bytes + d.hbm_write_bytes;
+  return total;
 }
 
 std::uint64_t AiCore::completed(Pipe p, std::uint64_t cycle) const {
@@ -84,7 +95,9 @@ void AiCore::execute(Pipe p, const isa::Instruction& ins, std::uint64_t index) {
         ins.src0.valid() ? std::max(ins.src0.elements(), ins.dst.elements()) : ins.dst.elements();
   } else {  // copy / fixpipe: the pipe is free once issued; its data lands at `landed`
     bytes = ins.dst.bytes();
+    const std::uint64_t hbm_before = region_phase_.empty() ? 0 : hbm_bytes();
     const std::uint64_t issued = transfer(ins, unloaded, landed);
+    if (!region_phase_.empty()) phase_hbm_[int(p)] += hbm_bytes() - hbm_before;
     wait_cycles(issued - start);
     PipeState& st = pipes_[int(p)];
     st.landed = std::max(st.landed, landed);

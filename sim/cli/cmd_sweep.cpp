@@ -182,6 +182,7 @@ int cmd_sweep(const Args& args, std::ostream& out) {
     table.add_row(shown);
     code = worst_exit(code, exit_code_of(status[i]));
   }
+  fs::create_directories(out_dir);  // the points' runs make it, unless every one was excluded
   const fs::path csv_path = fs::path(out_dir) / "sweep.csv";
   std::ofstream csv_file(csv_path);
   csv.write_csv(csv_file);

@@ -119,7 +119,8 @@ Json sync_json(const std::vector<const CoreStats*>& cores, double cycles) {
 }
 
 // Each phase over every core: from its earliest start to its latest end; `count` is the most
-// regions of it any core ran (the iterations, the KV blocks...), `cycles_each` the span / count.
+// regions of it any core ran (the iterations, the KV blocks...), `cycles_each` the span / count;
+// the HBM bytes its transfers caused, summed over the cores, and per occurrence.
 Json phases_json(const std::vector<const CoreStats*>& cores) {
   std::map<std::string, PhaseSpan> all;
   for (const CoreStats* c : cores)
@@ -128,6 +129,7 @@ Json phases_json(const std::vector<const CoreStats*>& cores) {
       a.start = std::min(a.start, span.start);
       a.end = std::max(a.end, span.end);
       a.occurrences = std::max(a.occurrences, span.occurrences);
+      a.hbm_bytes += span.hbm_bytes;
     }
   Json j = Json::object();
   for (const auto& [name, a] : all) {
@@ -137,7 +139,9 @@ Json phases_json(const std::vector<const CoreStats*>& cores) {
                    {"end", a.end},
                    {"cycles", cycles},
                    {"count", a.occurrences},
-                   {"cycles_each", cycles / double(a.occurrences)}};
+                   {"cycles_each", cycles / double(a.occurrences)},
+                   {"hbm_bytes", a.hbm_bytes},
+                   {"hbm_bytes_each", double(a.hbm_bytes) / double(a.occurrences)}};
   }
   return j;
 }

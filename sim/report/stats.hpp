@@ -36,10 +36,12 @@ struct PipeStats {
 
 // Per-core cube/vector work, FLOPs by input dtype (a MAC counts 2).
 // A phase of a kernel (isa::phase_of its regions) on one core: from the first of its
-// instructions starting to the last one finishing, over `occurrences` regions.
+// instructions starting to the last one finishing, over `occurrences` regions; the HBM bytes
+// its transfers caused as they were issued (misses read, write-backs of evicted lines).
 struct PhaseSpan {
   std::uint64_t start = UINT64_MAX, end = 0;
   std::uint64_t occurrences = 0;
+  std::uint64_t hbm_bytes = 0;
 };
 
 struct CoreStats {

@@ -348,3 +348,13 @@ TEST_CASE("a sweep's exclude leaves points out: not run, their rows say excluded
   for (const auto& entry : fs::directory_iterator(dir / "points")) runs += entry.is_directory();
   CHECK(runs == 3);
 }
+
+TEST_CASE("a sweep whose every point is excluded still writes its CSV") {
+  const fs::path dir = fresh_dir("sweep_all_excluded");
+  const Ran r = run_sweep(dir, "sweep_all_excluded.yaml");
+  INFO(r.output);
+  CHECK(r.exit_code == 0);
+  const auto csv = lines_of(read_text(dir / "sweep.csv"));
+  REQUIRE(csv.size() == 3);
+  CHECK(cells_of(csv[1]).back() == "excluded");
+}

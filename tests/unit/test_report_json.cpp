@@ -243,8 +243,8 @@ TEST_CASE("report.json times each phase over every core's regions") {
   report::CoreStats a, b;
   a.core = isa::CoreId{0, isa::CoreKind::AIV, 0};
   b.core = isa::CoreId{0, isa::CoreKind::AIV, 1};
-  a.phases["iteration"] = report::PhaseSpan{100, 900, 4};
-  b.phases["iteration"] = report::PhaseSpan{120, 1000, 4};
+  a.phases["iteration"] = report::PhaseSpan{100, 900, 4, 3000};
+  b.phases["iteration"] = report::PhaseSpan{120, 1000, 4, 5000};
   b.phases["setup"] = report::PhaseSpan{0, 110, 1};
   a.phases["idle"] = report::PhaseSpan{};  // named, but no instruction ran in it
   run.stats.cores.push_back(a);
@@ -254,6 +254,8 @@ TEST_CASE("report.json times each phase over every core's regions") {
   CHECK(p["iteration"]["end"] == 1000);
   CHECK(p["iteration"]["count"] == 4);
   CHECK(p["iteration"]["cycles_each"].get<double>() == 225.0);  // (1000 - 100) / 4
+  CHECK(p["iteration"]["hbm_bytes"] == 8000);                   // summed over the cores
+  CHECK(p["iteration"]["hbm_bytes_each"].get<double>() == 2000.0);
   CHECK(p["setup"]["cycles"].get<double>() == 110.0);
   CHECK_FALSE(p.contains("idle"));
 }
