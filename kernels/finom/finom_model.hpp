@@ -6,10 +6,9 @@
 //   elementwise epilogue at the AIV's MTE rates plus one L2 hit latency per tile (the tiles are
 //   single-buffered: load, compute, store in turn), the lanes' carries (per direction two scans
 //   of B steps over the A groups of lanes and a chain of A one-block steps; the segment total a
-//   dot product of the group totals),
-//   the row <-> column trips through GM, and one chip-wide barrier (the cross-core latency)
-//   followed by the carry-in's dot product over the cores' segment totals.
-//   O(M + N) / cores + O(lanes + cores) per product.
+//   dot product of the group totals), the row <-> column trips through GM, and one chip-wide
+//   barrier (the cross-core latency) followed by the carry-in's dot product over the cores'
+//   segment totals. O(M + N) / cores + O(sqrt(lanes) + cores) per product.
 //   dense Sinkhorn per iteration, the form: K read twice (K v, K^T u), 2 M N 4 bytes
 //   at HBM bandwidth (at the L2's when K fits in L2).
 // Both per iteration; the speedup is their ratio.

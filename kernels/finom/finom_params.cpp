@@ -151,8 +151,12 @@ FinomParams read_finom_params(const config::ConfigNode& kernel, Method method) {
   p.tol = kernel.get_double("tol", p.tol, 0.0, 1.0);
   p.max_iter = static_cast<std::uint32_t>(kernel.get_uint("max_iter", p.max_iter, 1, 1000000));
   if (const auto it = kernel.optional_child("iterations")) {
-    if (!it->is_scalar() || it->as_string() != "auto")
+    const std::string text = it->is_scalar() ? it->as_string() : std::string();
+    if (text != "auto") {
+      if (text.empty() || text.find_first_not_of("0123456789") != std::string::npos)
+        it->fail("auto or an iteration count in [1, 1000000]");
       p.iterations = static_cast<std::uint32_t>(it->as_uint(1, 1000000));
+    }
   }
   if (const auto c = kernel.optional_child("cores")) {
     p.cores = static_cast<std::uint32_t>(c->as_uint(1, 65535));

@@ -154,7 +154,8 @@ TEST_CASE("W1 run-file errors name the key and the bad value", "[finom]") {
              Catch::Contains("kernel.source_weights") && Catch::Contains("underflows"));
   CHECK_THAT(error_of("kernel: {lanes: 64}\n", Method::dense),
              Catch::Contains("kernel.lanes") && Catch::Contains("finom"));
-  CHECK_THAT(error_of("kernel: {iterations: many}\n"), Catch::Contains("kernel.iterations"));
+  CHECK_THAT(error_of("kernel: {iterations: many}\n"),
+             Catch::Contains("kernel.iterations: expected auto or an iteration count"));
   CHECK_THAT(error_of("kernel: {source: {mesh: file, path: missing.npy}}\n"),
              Catch::Contains("kernel.source.path") && Catch::Contains(".npy"));
 }
