@@ -24,6 +24,9 @@ namespace ascendsim::kernels::finom {
 // iteration but a lower slope).
 inline constexpr std::uint32_t kMaxLanes = 256;
 
+inline constexpr std::uint32_t kFinomTileSlots = 6;  // streamed tiles in UB
+inline constexpr std::uint32_t kFloatsPerBlock = 8;  // fp32 per 32-byte block: a UB column's stride
+
 // Rows of a streamed tile that fit beside the fixed carry buffers in one AIV's UB.
 std::uint32_t finom_tile_rows(const config::HardwareConfig& hw, std::uint32_t lanes,
                               std::uint32_t cores);
